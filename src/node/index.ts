@@ -1,0 +1,2 @@
+// The Node entry point: the whole isomorphic API plus file-system helpers.
+export * from '../index.js';

@@ -1,0 +1,2 @@
+export { Rng, mixSeed } from './rng.js';
+export type { RngState } from './rng.js';
