@@ -1,0 +1,175 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { tinyProblem } from './helpers.js';
+
+vi.mock('../../src/infer/index.js', async () => ({
+  predictTiled: (await import('./standins.js')).predictTiledStandIn,
+}));
+
+const { trainUNet, MemoryCheckpointStore, TrainConfigError, readJsonFile } =
+  await import('../../src/train/index.js');
+const { UNetConfigError } = await import('../../src/model/index.js');
+const { initBackend } = await import('../../src/backend/index.js');
+
+// 'wasm' with unet-wasm's gradient kernels: about 5x faster than 'cpu' on these tiny shapes.
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+async function weightsOf(model: import('@tensorflow/tfjs-layers').LayersModel): Promise<Float32Array[]> {
+  return Promise.all(model.getWeights().map(async (w) => new Float32Array(await w.data())));
+}
+
+describe('trainUNet', () => {
+  it('learns a tiny problem (loss falls clearly) with a flat tensor count', async () => {
+    const { images, labels } = tinyProblem(5, 24, 24);
+    const counts: number[] = [];
+    const losses: number[] = [];
+    const start = tf.memory().numTensors;
+    const r = await trainUNet({
+      images,
+      labels,
+      width: 24,
+      height: 24,
+      validation: [4],
+      epochs: 3,
+      stepsPerEpoch: 8,
+      batchSize: 2,
+      tileSize: 16,
+      learningRate: 1e-2,
+      augment: false,
+      weights: false,
+      model: { depth: 2, baseFilters: 4 },
+      onBatchEnd: (i) => {
+        counts.push(tf.memory().numTensors);
+        losses.push(i.loss);
+      },
+    });
+    expect(r.history).toHaveLength(3);
+    expect(r.history[2]!.loss).toBeLessThan(0.6 * r.history[0]!.loss);
+    // Adam's moments appear at the first step; after that nothing accumulates.
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(r.history[2]!.validation!.pixelAccuracy).toBeGreaterThan(r.majorityBaseline);
+    // Only the model's weights remain once the optimizer is gone.
+    expect(tf.memory().numTensors - start).toBe(r.model.weights.length);
+    r.model.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('resumes an aborted run to exactly the weights of an uninterrupted one', async () => {
+    const { images, labels } = tinyProblem(4, 20, 20, 3);
+    const base = {
+      images,
+      labels,
+      width: 20,
+      height: 20,
+      validation: 0.25,
+      epochs: 2,
+      stepsPerEpoch: 3,
+      batchSize: 2,
+      tileSize: 8,
+      learningRate: 5e-3,
+      augment: false as const,
+      weights: false as const,
+      model: { depth: 1, baseFilters: 3, batchNorm: true, dropout: 0.2 },
+      seed: 7,
+    };
+    const full = await trainUNet(base);
+    const ref = await weightsOf(full.model);
+    full.model.dispose();
+
+    const store = new MemoryCheckpointStore();
+    const ctl = new AbortController();
+    const part = await trainUNet({
+      ...base,
+      checkpoint: store,
+      signal: ctl.signal,
+      onBatchEnd: (i) => {
+        if (i.epoch === 1 && i.step === 0) ctl.abort();
+      },
+    });
+    expect(part.aborted).toBe(true);
+    expect(part.history).toHaveLength(1);
+    part.model.dispose();
+    const st = readJsonFile<{ epoch: number; step: number }>(await store.load('last'), 'state.json');
+    expect([st.epoch, st.step]).toEqual([1, 1]);
+
+    const resumed = await trainUNet({ ...base, checkpoint: store, resume: true });
+    expect(resumed.resumedFrom).toEqual({ epoch: 1, step: 1 });
+    expect(resumed.aborted).toBe(false);
+    const got = await weightsOf(resumed.model);
+    resumed.model.dispose();
+    expect(got.length).toBe(ref.length);
+    got.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(ref[i]!)));
+    expect(resumed.history.map((h) => h.loss)).toEqual(full.history.map((h) => h.loss));
+  });
+
+  it("trains end to end with 'valid' padding (label tile smaller than the input tile)", async () => {
+    const { images, labels } = tinyProblem(3, 24, 24, 5);
+    const tiles: number[][] = [];
+    const r = await trainUNet({
+      images,
+      labels,
+      width: 24,
+      height: 24,
+      validation: [2],
+      epochs: 1,
+      stepsPerEpoch: 2,
+      tileSize: 20,
+      augment: false,
+      model: { depth: 1, baseFilters: 2, padding: 'valid' },
+      weights: false,
+      onBatchEnd: (i) => {
+        tiles.push([i.epoch, i.step]);
+      },
+    });
+    expect(tiles).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
+    // 20 → conv 16 → pool 8 → conv 4 → up 8 → conv 4: the label tile is the centre 4x4.
+    expect(r.config.outputSize).toBe(4);
+    expect(r.model.outputs[0]!.shape).toEqual([null, 4, 4, 2]);
+    expect(r.history[0]!.validation!.pixelAccuracy).toBeGreaterThan(0);
+    r.model.dispose();
+  });
+
+  it('rejects bad shapes and sizes quickly with typed errors', async () => {
+    const { images, labels } = tinyProblem(2, 16, 16);
+    const opts = { images, labels, width: 16, height: 16, epochs: 1, augment: false as const };
+    await expect(trainUNet({ ...opts, labels: labels.subarray(0, 16 * 16) })).rejects.toThrow(
+      TrainConfigError,
+    );
+    await expect(trainUNet({ ...opts, width: 15 })).rejects.toThrow(/whole number of 15x16 slices/);
+    await expect(trainUNet({ ...opts, tileSize: 21, model: { padding: 'valid', depth: 2 } })).rejects.toThrow(
+      UNetConfigError,
+    );
+    await expect(trainUNet({ ...opts, validation: [0, 1] })).rejects.toThrow(/no training slices/);
+    await expect(trainUNet({ ...opts, batchSize: 0 })).rejects.toThrow(/batchSize/);
+  });
+
+  it('refuses to resume with different options', async () => {
+    const { images, labels } = tinyProblem(2, 16, 16);
+    const store = new MemoryCheckpointStore();
+    const opts = {
+      images,
+      labels,
+      width: 16,
+      height: 16,
+      epochs: 1,
+      stepsPerEpoch: 1,
+      tileSize: 8,
+      augment: false as const,
+      weights: false as const,
+      model: { depth: 1, baseFilters: 2 },
+      checkpoint: store,
+    };
+    (await trainUNet(opts)).model.dispose();
+    await expect(trainUNet({ ...opts, resume: true, learningRate: 0.1 })).rejects.toThrow(/learningRate/);
+    // More epochs is fine: the run extends.
+    const r = await trainUNet({ ...opts, resume: true, epochs: 2 });
+    expect(r.resumedFrom).toEqual({ epoch: 1, step: 0 });
+    expect(r.history).toHaveLength(2);
+    r.model.dispose();
+  });
+});
