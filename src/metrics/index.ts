@@ -1,1 +1,10 @@
-export {};
+export { pixelAccuracy } from './pixelAccuracy.js';
+export { iouPerClass, dicePerClass, iouOverImages, meanIoU, dice, classCounts, IOU_EPSILON } from './iou.js';
+export { argmaxProbabilities, probabilityChannel, binarize, labelsToClasses, centerCrop } from './maps.js';
+export { connectedComponents, thinBoundaries } from './components.js';
+export { segmentContingency, scoresFromContingency, segmentationScores, vRand, vInfo } from './randInfo.js';
+export type { SegmentContingency, SegmentationScores } from './randInfo.js';
+export { evaluateSegmentation, maximalScoresOverThresholds } from './evaluate.js';
+export type { SegmentationEvaluation, EvaluateOptions, ThresholdSweepOptions } from './evaluate.js';
+export { MetricInputError } from './errors.js';
+export type { PixelArray } from './errors.js';
