@@ -54,7 +54,7 @@ describe.skipIf(noPython)('V_rand / V_info against the scipy oracle', () => {
     const rng = new Rng(9);
     const cases: { w: number; h: number; truth: number[]; pred: number[] }[] = [];
     for (let k = 0; k < em.count; k++) {
-      const truth = Array.from(em.labels.subarray(k * w * h, (k + 1) * w * h), (v) => (v ? 1 : 0));
+      const truth: number[] = Array.from(em.labels.subarray(k * w * h, (k + 1) * w * h), (v) => (v ? 1 : 0));
       const pred = truth.slice();
       // Perturb: erase membrane stretches (merges), draw random membrane strokes (splits), flip noise.
       for (let s = 0; s < 6 + k; s++) {
