@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { batchFn } from '../../workers/batchFn.js';
+import type { PoolBatchArgs, PoolBatchOptions } from '../../workers/batchFn.js';
+import { createNodeBatchPool } from '../../workers/node.js';
+import { WorkerPoolError, shareStack } from '../../workers/index.js';
+import type { BatchPool, BatchRecord, StackData } from '../../workers/index.js';
+import { Rng, mixSeed } from '../../src/random/index.js';
+import { bundleWorker } from './bundle.js';
+
+const SEED = 1234;
+const STEPS = 4;
+const BATCH = 2;
+const [N, H, W] = [6, 40, 36];
+
+function makeStack(): StackData {
+  const rng = new Rng(7);
+  const images = new Float32Array(N * H * W);
+  const labels = new Uint8Array(N * H * W);
+  for (let i = 0; i < images.length; i++) {
+    images[i] = rng.next();
+    labels[i] = rng.chance(0.3) ? 0 : 1;
+  }
+  return { images, labels, shape: [N, H, W] };
+}
+
+/** The trainer-side plan: a seeded shuffle per epoch, BATCH slices per step, one seed per step. */
+function plan(epoch: number, index: number): PoolBatchArgs {
+  const order = new Rng(mixSeed(SEED, epoch)).shuffle([0, 1, 2, 3, 4, 5]);
+  const indices = Array.from({ length: BATCH }, (_, b) => order[(index * BATCH + b) % N]!);
+  return { indices, seed: mixSeed(SEED, epoch, index) };
+}
+
+const batchOptions: PoolBatchOptions = {
+  tile: { inputSize: 16, outputSize: 16 },
+  augment: false,
+  weights: false,
+};
+
+function threads(): number {
+  const m = /Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
+let entry: URL;
+let faulty: URL;
+const open: BatchPool[] = [];
+
+beforeAll(async () => {
+  entry = await bundleWorker('workers/node-entry.ts');
+  faulty = await bundleWorker('test/workers/fixtures/faulty-entry.ts');
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((p) => p.close()));
+});
+
+function pool(opts: Partial<Parameters<typeof createNodeBatchPool>[0]> = {}): BatchPool {
+  const p = createNodeBatchPool({
+    stack: makeStack(),
+    batchOptions,
+    plan,
+    stepsPerEpoch: STEPS,
+    workerUrl: entry,
+    workers: 1,
+    ...opts,
+  });
+  open.push(p);
+  return p;
+}
+
+function reference(epoch: number, index: number): BatchRecord {
+  return batchFn(makeStack(), batchOptions, { epoch, index, args: plan(epoch, index) });
+}
+
+describe('BatchPool on worker_threads', () => {
+  it.each([1, 3])('gives the same batches as the training thread with %i worker(s)', async (workers) => {
+    const p = pool({ workers, prefetch: 4 });
+    await p.ready();
+    for (let e = 0; e < 2; e++) {
+      for (let k = 0; k < STEPS; k++) {
+        const got = await p.batch(e, k);
+        const want = reference(e, k);
+        expect(got.images).toEqual(want.images);
+        expect(got.labels).toEqual(want.labels);
+        expect(got.weights).toEqual(want.weights);
+        expect(got.indices).toEqual(want.indices);
+      }
+    }
+    expect(p.stats().batches).toBe(2 * STEPS);
+  });
+
+  it('gives the same batch for (seed, epoch, k) when the consumer jumps (resume)', async () => {
+    const p = pool({ workers: 2 });
+    const later = await p.batch(3, 2);
+    expect(later.images).toEqual(reference(3, 2).images);
+    const earlier = await p.batch(0, 1);
+    expect(earlier.images).toEqual(reference(0, 1).images);
+    // Different keys give different batches (the plan and seeds really vary).
+    expect(earlier.images).not.toEqual(later.images);
+  });
+
+  it('prefetches: batches are ready before they are requested', async () => {
+    const p = pool({ workers: 2, prefetch: 3 });
+    await p.batch(0, 0);
+    await new Promise((r) => setTimeout(r, 300));
+    await p.batch(0, 1);
+    await p.batch(0, 2);
+    expect(p.stats().ready).toBe(2);
+  });
+
+  it('rejects a batch that throws in the worker, with the cause, and fails later requests', async () => {
+    const bad = { ...batchOptions, tile: { inputSize: 64, outputSize: 64 } };
+    const p = pool({ workers: 3, batchOptions: bad });
+    const err = await p.batch(0, 0).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkerPoolError);
+    expect((err as Error).message).toMatch(/RangeError: bad tile 64/);
+    await expect(p.batch(0, 1)).rejects.toThrow(/RangeError/);
+  });
+
+  it.each([
+    ['throw', /RangeError: bad batch on purpose/],
+    ['exit', /exited unexpectedly with code 3/],
+    ['uncaught', /uncaught boom/],
+    ['hang', /took more than 500 ms/],
+  ])('a worker that does "%s" fails the run without a hang', async (mode, message) => {
+    const p = pool({
+      workers: 2,
+      workerUrl: faulty,
+      batchOptions: { ...batchOptions, mode },
+      batchTimeoutMs: 500,
+    });
+    // Several requests in flight at once, then in order until the failure surfaces.
+    const first = await Promise.allSettled([p.batch(0, 0), p.batch(0, 1)]);
+    let error = first.find((r) => r.status === 'rejected')?.reason as unknown;
+    for (let k = 2; error === undefined && k < 3 * STEPS; k++) {
+      error = await p.batch(Math.floor(k / STEPS), k % STEPS).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    }
+    expect(error).toBeInstanceOf(WorkerPoolError);
+    expect((error as Error).message).toMatch(message);
+    await expect(p.batch(0, 3)).rejects.toBeInstanceOf(WorkerPoolError);
+  });
+
+  it('fails clearly when the worker script does not exist', async () => {
+    const p = pool({ workerUrl: new URL('file:///nonexistent/worker.mjs') });
+    await expect(p.batch(0, 0)).rejects.toThrow(/batch worker 0 failed/);
+  });
+
+  it('close() ends every worker thread and rejects what is pending', async () => {
+    await pool({ workers: 1 }).close(); // warm up Node's own lazily started threads
+    const before = threads();
+    const p = pool({ workers: 3 });
+    await p.ready();
+    expect(threads()).toBeGreaterThanOrEqual(before + 3);
+    const pending = expect(p.batch(0, 0)).rejects.toThrow(/closed/);
+    await p.close();
+    await pending;
+    await expect(p.batch(0, 1)).rejects.toThrow(/closed/);
+    expect(threads()).toBe(before);
+  });
+
+  it('shares the stack once instead of copying it to each worker', () => {
+    const stack = makeStack();
+    const shared = shareStack(stack);
+    expect(shared.images.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.labels.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.images).toEqual(stack.images);
+    expect(shareStack(shared)).toBe(shared);
+  });
+
+  it('validates its options', () => {
+    expect(() => pool({ workers: 0 })).toThrow(WorkerPoolError);
+    expect(() => pool({ stepsPerEpoch: 1.5 })).toThrow(/stepsPerEpoch/);
+    expect(() => pool({ stack: { ...makeStack(), shape: [N, H, W + 1] } })).toThrow(/does not match/);
+  });
+});
