@@ -1,2 +1,6 @@
 // Kernels of the augment area; re-exported by assembly/index.ts.
-export const __augmentReady: bool = true;
+export { augXoshiroU32, augUniformF32 } from './xoshiro';
+export { augGaussianBlurF32, augBlurScratchBytes } from './blur';
+export { augWarp } from './warp';
+export { augElasticField } from './field';
+export { augAdjustIntensity, augGaussianNoise } from './intensity';

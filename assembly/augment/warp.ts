@@ -1,0 +1,312 @@
+// warp: out(x, y) = src(A (X - c) + c + t + d(x, y)), with X = (x + offX, y + offY) the output
+// pixel in source coordinates, c = ((w-1)/2, (h-1)/2) the source centre, A/t a 2x3 affine and d an
+// optional displacement field over the output. Bilinear ('linear') or nearest sampling,
+// half-sample-symmetric ('reflect') or constant borders. Four output pixels per step: the
+// coordinates and the interpolation are f32x4, the taps are gathered lane by lane.
+// Every operation is a single IEEE f32 operation in a fixed order, so the plain-TS reference
+// (src/augment/reference/warp.ts, with Math.fround) reproduces the result bit for bit.
+import { E_ARGS, E_MEMORY, inMemory, validSize, reflectIndex } from './util';
+
+/** Coordinates are clamped to +-BIG before flooring so every index fits an i32 (NaN -> BIG). */
+const BIG: f32 = 4194304.0;
+
+/** One tap: the pixel at (ix, iy) under the border rule, as f32. */
+function tap<T>(src: usize, w: i32, h: i32, ix: i32, iy: i32, constant: bool, cval: f32): f32 {
+  if (ix < 0 || ix >= w || iy < 0 || iy >= h) {
+    if (constant) return cval;
+    ix = reflectIndex(ix, w);
+    iy = reflectIndex(iy, h);
+  }
+  return <f32>load<T>(src + ((<usize>iy * <usize>w + <usize>ix) << alignof<T>()));
+}
+
+/** Bilinear samples at (sx, sy), f32x4. */
+function sampleLinear<T>(src: usize, w: i32, h: i32, sx: v128, sy: v128, constant: bool, cval: f32): v128 {
+  const flx = f32x4.floor(sx);
+  const fly = f32x4.floor(sy);
+  const fx = f32x4.sub(sx, flx);
+  const fy = f32x4.sub(sy, fly);
+  const ix = i32x4.trunc_sat_f32x4_s(flx);
+  const iy = i32x4.trunc_sat_f32x4_s(fly);
+  let p00 = f32x4.splat(0);
+  let p01 = p00;
+  let p10 = p00;
+  let p11 = p00;
+  const inside = v128.and(
+    v128.and(i32x4.ge_s(ix, i32x4.splat(0)), i32x4.lt_s(ix, i32x4.splat(w - 1))),
+    v128.and(i32x4.ge_s(iy, i32x4.splat(0)), i32x4.lt_s(iy, i32x4.splat(h - 1))),
+  );
+  if (i32x4.all_true(inside)) {
+    const off = i32x4.add(i32x4.mul(iy, i32x4.splat(w)), ix);
+    const row = (<usize>w) << alignof<T>();
+    const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
+    const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
+    const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
+    const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
+    if (isFloat<T>()) {
+      p00 = v128.load32_lane(q0, p00, 0);
+      p00 = v128.load32_lane(q1, p00, 1);
+      p00 = v128.load32_lane(q2, p00, 2);
+      p00 = v128.load32_lane(q3, p00, 3);
+      p01 = v128.load32_lane(q0, p01, 0, 4);
+      p01 = v128.load32_lane(q1, p01, 1, 4);
+      p01 = v128.load32_lane(q2, p01, 2, 4);
+      p01 = v128.load32_lane(q3, p01, 3, 4);
+      p10 = v128.load32_lane(q0 + row, p10, 0);
+      p10 = v128.load32_lane(q1 + row, p10, 1);
+      p10 = v128.load32_lane(q2 + row, p10, 2);
+      p10 = v128.load32_lane(q3 + row, p10, 3);
+      p11 = v128.load32_lane(q0 + row, p11, 0, 4);
+      p11 = v128.load32_lane(q1 + row, p11, 1, 4);
+      p11 = v128.load32_lane(q2 + row, p11, 2, 4);
+      p11 = v128.load32_lane(q3 + row, p11, 3, 4);
+    } else {
+      // Bytes into the low byte of each i32 lane, then to f32.
+      p00 = v128.load8_lane(q0, p00, 0);
+      p00 = v128.load8_lane(q1, p00, 4);
+      p00 = v128.load8_lane(q2, p00, 8);
+      p00 = v128.load8_lane(q3, p00, 12);
+      p01 = v128.load8_lane(q0, p01, 0, 1);
+      p01 = v128.load8_lane(q1, p01, 4, 1);
+      p01 = v128.load8_lane(q2, p01, 8, 1);
+      p01 = v128.load8_lane(q3, p01, 12, 1);
+      p10 = v128.load8_lane(q0 + row, p10, 0);
+      p10 = v128.load8_lane(q1 + row, p10, 4);
+      p10 = v128.load8_lane(q2 + row, p10, 8);
+      p10 = v128.load8_lane(q3 + row, p10, 12);
+      p11 = v128.load8_lane(q0 + row, p11, 0, 1);
+      p11 = v128.load8_lane(q1 + row, p11, 4, 1);
+      p11 = v128.load8_lane(q2 + row, p11, 8, 1);
+      p11 = v128.load8_lane(q3 + row, p11, 12, 1);
+      p00 = f32x4.convert_i32x4_u(p00);
+      p01 = f32x4.convert_i32x4_u(p01);
+      p10 = f32x4.convert_i32x4_u(p10);
+      p11 = f32x4.convert_i32x4_u(p11);
+    }
+  } else {
+    for (let l = 0; l < 4; l++) {
+      let x0: i32, y0: i32;
+      if (l == 0) {
+        x0 = i32x4.extract_lane(ix, 0);
+        y0 = i32x4.extract_lane(iy, 0);
+      } else if (l == 1) {
+        x0 = i32x4.extract_lane(ix, 1);
+        y0 = i32x4.extract_lane(iy, 1);
+      } else if (l == 2) {
+        x0 = i32x4.extract_lane(ix, 2);
+        y0 = i32x4.extract_lane(iy, 2);
+      } else {
+        x0 = i32x4.extract_lane(ix, 3);
+        y0 = i32x4.extract_lane(iy, 3);
+      }
+      const v00 = tap<T>(src, w, h, x0, y0, constant, cval);
+      const v01 = tap<T>(src, w, h, x0 + 1, y0, constant, cval);
+      const v10 = tap<T>(src, w, h, x0, y0 + 1, constant, cval);
+      const v11 = tap<T>(src, w, h, x0 + 1, y0 + 1, constant, cval);
+      if (l == 0) {
+        p00 = f32x4.replace_lane(p00, 0, v00);
+        p01 = f32x4.replace_lane(p01, 0, v01);
+        p10 = f32x4.replace_lane(p10, 0, v10);
+        p11 = f32x4.replace_lane(p11, 0, v11);
+      } else if (l == 1) {
+        p00 = f32x4.replace_lane(p00, 1, v00);
+        p01 = f32x4.replace_lane(p01, 1, v01);
+        p10 = f32x4.replace_lane(p10, 1, v10);
+        p11 = f32x4.replace_lane(p11, 1, v11);
+      } else if (l == 2) {
+        p00 = f32x4.replace_lane(p00, 2, v00);
+        p01 = f32x4.replace_lane(p01, 2, v01);
+        p10 = f32x4.replace_lane(p10, 2, v10);
+        p11 = f32x4.replace_lane(p11, 2, v11);
+      } else {
+        p00 = f32x4.replace_lane(p00, 3, v00);
+        p01 = f32x4.replace_lane(p01, 3, v01);
+        p10 = f32x4.replace_lane(p10, 3, v10);
+        p11 = f32x4.replace_lane(p11, 3, v11);
+      }
+    }
+  }
+  const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
+  const bot = f32x4.add(p10, f32x4.mul(fx, f32x4.sub(p11, p10)));
+  return f32x4.add(top, f32x4.mul(fy, f32x4.sub(bot, top)));
+}
+
+/** Nearest samples at (sx, sy): f32x4 for f32 sources, i32x4 of bytes for u8 sources. */
+function sampleNearest<T>(src: usize, w: i32, h: i32, sx: v128, sy: v128, constant: bool, cval: f32): v128 {
+  const half = f32x4.splat(0.5);
+  const ix = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(sx, half)));
+  const iy = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(sy, half)));
+  const inside = v128.and(
+    v128.and(i32x4.ge_s(ix, i32x4.splat(0)), i32x4.lt_s(ix, i32x4.splat(w))),
+    v128.and(i32x4.ge_s(iy, i32x4.splat(0)), i32x4.lt_s(iy, i32x4.splat(h))),
+  );
+  let r = i32x4.splat(0);
+  if (i32x4.all_true(inside)) {
+    const off = i32x4.add(i32x4.mul(iy, i32x4.splat(w)), ix);
+    const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
+    const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
+    const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
+    const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
+    if (isFloat<T>()) {
+      r = v128.load32_lane(q0, r, 0);
+      r = v128.load32_lane(q1, r, 1);
+      r = v128.load32_lane(q2, r, 2);
+      r = v128.load32_lane(q3, r, 3);
+    } else {
+      r = v128.load8_lane(q0, r, 0);
+      r = v128.load8_lane(q1, r, 4);
+      r = v128.load8_lane(q2, r, 8);
+      r = v128.load8_lane(q3, r, 12);
+    }
+    return r;
+  }
+  // Slow path: the constant of a u8 image is already an integer in [0, 255].
+  const v0 = tap<T>(src, w, h, i32x4.extract_lane(ix, 0), i32x4.extract_lane(iy, 0), constant, cval);
+  const v1 = tap<T>(src, w, h, i32x4.extract_lane(ix, 1), i32x4.extract_lane(iy, 1), constant, cval);
+  const v2 = tap<T>(src, w, h, i32x4.extract_lane(ix, 2), i32x4.extract_lane(iy, 2), constant, cval);
+  const v3 = tap<T>(src, w, h, i32x4.extract_lane(ix, 3), i32x4.extract_lane(iy, 3), constant, cval);
+  r = f32x4.replace_lane(r, 0, v0);
+  r = f32x4.replace_lane(r, 1, v1);
+  r = f32x4.replace_lane(r, 2, v2);
+  r = f32x4.replace_lane(r, 3, v3);
+  return isFloat<T>() ? r : i32x4.trunc_sat_f32x4_s(r);
+}
+
+/** Stores `count` (1..4) results at dst: f32 as is; u8 from i32x4 lanes. */
+function storeOut<T>(dst: usize, v: v128, count: i32): void {
+  if (isFloat<T>()) {
+    if (count == 4) {
+      v128.store(dst, v);
+      return;
+    }
+    store<f32>(dst, f32x4.extract_lane(v, 0));
+    if (count > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
+    if (count > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
+  } else {
+    if (count == 4) {
+      const b = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(v, v), v);
+      v128.store32_lane(dst, b, 0);
+      return;
+    }
+    store<u8>(dst, <u8>i32x4.extract_lane(v, 0));
+    if (count > 1) store<u8>(dst, <u8>i32x4.extract_lane(v, 1), 1);
+    if (count > 2) store<u8>(dst, <u8>i32x4.extract_lane(v, 2), 2);
+  }
+}
+
+/** Rounds linear results for a u8 output: floor(v + 0.5) clamped to [0, 255], as i32x4. */
+function roundU8(v: v128): v128 {
+  const r = f32x4.floor(f32x4.add(v, f32x4.splat(0.5)));
+  const c = f32x4.pmax(f32x4.splat(0), f32x4.pmin(f32x4.splat(255), r));
+  return i32x4.trunc_sat_f32x4_s(c);
+}
+
+function warpImpl<T>(
+  src: usize,
+  w: i32,
+  h: i32,
+  dst: usize,
+  outW: i32,
+  outH: i32,
+  offX: i32,
+  offY: i32,
+  dx: usize,
+  dy: usize,
+  par: usize,
+  nearest: bool,
+  constant: bool,
+): void {
+  const a = f32x4.splat(load<f32>(par, 0));
+  const b = load<f32>(par, 4);
+  const ox = load<f32>(par, 8); // tx + cx, rounded to f32 by the caller
+  const c = f32x4.splat(load<f32>(par, 12));
+  const d = load<f32>(par, 16);
+  const oy = load<f32>(par, 20); // ty + cy
+  const cval = load<f32>(par, 24);
+  const cx = f32x4.splat(<f32>(w - 1) * 0.5);
+  const cy: f32 = <f32>(h - 1) * 0.5;
+  const big = f32x4.splat(BIG);
+  const nbig = f32x4.splat(-BIG);
+  const lane = i32x4(0, 1, 2, 3);
+  const hasField = dx != 0;
+  for (let y = 0; y < outH; y++) {
+    const v: f32 = <f32>(y + offY) - cy;
+    const rowX = f32x4.splat(b * v + ox);
+    const rowY = f32x4.splat(d * v + oy);
+    const rowIdx = <usize>y * <usize>outW;
+    for (let x = 0; x < outW; x += 4) {
+      const count = outW - x < 4 ? outW - x : 4;
+      const u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(x + offX), lane)), cx);
+      let sx = f32x4.add(f32x4.mul(a, u), rowX);
+      let sy = f32x4.add(f32x4.mul(c, u), rowY);
+      const i = rowIdx + <usize>x;
+      if (hasField) {
+        let fx: v128, fy: v128;
+        if (count == 4) {
+          fx = v128.load(dx + (i << 2));
+          fy = v128.load(dy + (i << 2));
+        } else {
+          fx = f32x4.splat(0);
+          fy = f32x4.splat(0);
+          fx = v128.load32_lane(dx + (i << 2), fx, 0);
+          fy = v128.load32_lane(dy + (i << 2), fy, 0);
+          if (count > 1) {
+            fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
+            fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
+          }
+          if (count > 2) {
+            fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
+            fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
+          }
+        }
+        sx = f32x4.add(sx, fx);
+        sy = f32x4.add(sy, fy);
+      }
+      sx = f32x4.pmax(nbig, f32x4.pmin(big, sx));
+      sy = f32x4.pmax(nbig, f32x4.pmin(big, sy));
+      let r: v128;
+      if (nearest) {
+        r = sampleNearest<T>(src, w, h, sx, sy, constant, cval);
+      } else {
+        r = sampleLinear<T>(src, w, h, sx, sy, constant, cval);
+        if (!isFloat<T>()) r = roundU8(r);
+      }
+      storeOut<T>(dst + (i << alignof<T>()), r, count);
+    }
+  }
+}
+
+/**
+ * warp kernel. kind: 0 = f32 source and output, 1 = u8. par: 7 f32 [a, b, tx + cx, c, d, ty + cy,
+ * constant]. dx/dy: 0 or outW*outH f32 each. mode: 0 linear, 1 nearest. boundary: 0 reflect,
+ * 1 constant.
+ */
+export function augWarp(
+  kind: i32,
+  src: usize,
+  w: i32,
+  h: i32,
+  dst: usize,
+  outW: i32,
+  outH: i32,
+  offX: i32,
+  offY: i32,
+  dx: usize,
+  dy: usize,
+  par: usize,
+  mode: i32,
+  boundary: i32,
+): i32 {
+  if (kind < 0 || kind > 1 || mode < 0 || mode > 1 || boundary < 0 || boundary > 1) return E_ARGS;
+  if (!validSize(w, h) || !validSize(outW, outH)) return E_ARGS;
+  if (offX < -(1 << 20) || offX > 1 << 20 || offY < -(1 << 20) || offY > 1 << 20) return E_ARGS;
+  const elem: u64 = kind == 0 ? 4 : 1;
+  const outN = <u64>outW * <u64>outH;
+  if (!inMemory(src, <u64>w * <u64>h * elem) || !inMemory(dst, outN * elem) || !inMemory(par, 28))
+    return E_MEMORY;
+  if ((dx == 0) != (dy == 0)) return E_ARGS;
+  if (dx != 0 && (!inMemory(dx, outN * 4) || !inMemory(dy, outN * 4))) return E_MEMORY;
+  if (kind == 0) warpImpl<f32>(src, w, h, dst, outW, outH, offX, offY, dx, dy, par, mode == 1, boundary == 1);
+  else warpImpl<u8>(src, w, h, dst, outW, outH, offX, offY, dx, dy, par, mode == 1, boundary == 1);
+  return 0;
+}

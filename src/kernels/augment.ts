@@ -1,0 +1,289 @@
+// JS wrappers for the augment kernels (assembly/augment). The only augment code that touches
+// WASM memory: callers pass and receive plain typed arrays. Arguments are validated by
+// src/augment before they get here; a negative kernel status still becomes a typed error.
+import { withScope, copyOut, kernel, view, type Scope } from './memory.js';
+import { packCoefficients, type DericheCoefficients } from '../augment/deriche.js';
+import type { RngState } from '../random/index.js';
+
+/** A kernel refused its arguments (should not happen after src/augment's validation). */
+export class AugmentKernelError extends Error {
+  override name = 'AugmentKernelError';
+}
+
+function check(status: number, what: string): void {
+  if (status < 0) {
+    const why = status === -2 ? 'a buffer lies outside WASM memory' : 'an argument is out of range';
+    throw new AugmentKernelError(`${what}: ${why} (status ${status})`);
+  }
+}
+
+type XoshiroU32 = (state: number, out: number, n: number) => number;
+type UniformF32 = (state: number, out: number, n: number, lo: number, hi: number) => number;
+type BlurF32 = (
+  src: number,
+  dst: number,
+  tmp: number,
+  scratch: number,
+  w: number,
+  h: number,
+  co: number,
+  settle: number,
+) => number;
+type BlurScratch = (w: number, h: number, settle: number) => number;
+
+/** n raw outputs of xoshiro128** from `state` (WASM port; tests compare it with Rng.nextU32). */
+export function xoshiroU32Wasm(state: RngState, n: number): { values: Uint32Array; state: RngState } {
+  return withScope((s) => {
+    const sp = s.input(Uint32Array.from(state));
+    const out = s.output(Uint32Array, n);
+    check(kernel<XoshiroU32>('augXoshiroU32')(sp, out, n), 'augXoshiroU32');
+    return { values: copyOut(Uint32Array, out, n), state: Array.from(view(Uint32Array, sp, 4)) as RngState };
+  });
+}
+
+/** n uniforms in [lo, hi) from `state`, exactly Float32Array.from(n draws of rng.uniform(lo, hi)). */
+export function uniformF32Wasm(state: RngState, n: number, lo: number, hi: number): Float32Array {
+  return withScope((s) => {
+    const sp = s.input(Uint32Array.from(state));
+    const out = s.output(Float32Array, n);
+    check(kernel<UniformF32>('augUniformF32')(sp, out, n, lo, hi), 'augUniformF32');
+    return copyOut(Float32Array, out, n);
+  });
+}
+
+/** Allocates the blur's temporaries in scope `s`; returns [tmp, scratch, coeffs] pointers. */
+function blurBuffers(s: Scope, w: number, h: number, k: DericheCoefficients): [number, number, number] {
+  const bytes = kernel<BlurScratch>('augBlurScratchBytes')(w, h, k.settle);
+  check(bytes, 'augBlurScratchBytes');
+  return [s.alloc(w * h * 4), s.alloc(bytes), s.input(packCoefficients(k))];
+}
+
+/** Deriche Gaussian blur of a w x h f32 image in WASM. */
+export function gaussianBlurWasm(
+  src: Float32Array,
+  w: number,
+  h: number,
+  k: DericheCoefficients,
+): Float32Array {
+  return withScope((s) => {
+    const sp = s.input(src);
+    const dp = s.output(Float32Array, w * h);
+    const [tmp, scratch, co] = blurBuffers(s, w, h, k);
+    check(
+      kernel<BlurF32>('augGaussianBlurF32')(sp, dp, tmp, scratch, w, h, co, k.settle),
+      'augGaussianBlurF32',
+    );
+    return copyOut(Float32Array, dp, w * h);
+  });
+}
+
+type ElasticF32 = (
+  state: number,
+  dx: number,
+  dy: number,
+  tmp: number,
+  scratch: number,
+  w: number,
+  h: number,
+  co: number,
+  settle: number,
+  alpha: number,
+) => number;
+
+/** alpha * blur(uniform noise) for dx then dy, noise drawn from `state` (see augElasticField). */
+export function elasticFieldWasm(
+  state: RngState,
+  w: number,
+  h: number,
+  k: DericheCoefficients,
+  alpha: number,
+): { dx: Float32Array; dy: Float32Array } {
+  return withScope((s) => {
+    const sp = s.input(Uint32Array.from(state));
+    const dx = s.alloc(w * h * 4);
+    const dy = s.alloc(w * h * 4);
+    const [tmp, scratch, co] = blurBuffers(s, w, h, k);
+    check(
+      kernel<ElasticF32>('augElasticField')(sp, dx, dy, tmp, scratch, w, h, co, k.settle, alpha),
+      'augElasticField',
+    );
+    return { dx: copyOut(Float32Array, dx, w * h), dy: copyOut(Float32Array, dy, w * h) };
+  });
+}
+
+type WarpFn = (
+  kind: number,
+  src: number,
+  w: number,
+  h: number,
+  dst: number,
+  outW: number,
+  outH: number,
+  offX: number,
+  offY: number,
+  dx: number,
+  dy: number,
+  par: number,
+  mode: number,
+  boundary: number,
+) => number;
+
+/** Everything augWarp needs besides the arrays (already validated and rounded by the caller). */
+export interface WarpKernelParams {
+  /** [a, b, tx + cx, c, d, ty + cy, constant] */
+  par: Float32Array;
+  outW: number;
+  outH: number;
+  offX: number;
+  offY: number;
+  nearest: boolean;
+  constant: boolean;
+}
+
+function runWarp<T extends Float32Array | Uint8Array>(
+  s: Scope,
+  src: T,
+  w: number,
+  h: number,
+  dxp: number,
+  dyp: number,
+  p: WarpKernelParams,
+): T {
+  const isF32 = src instanceof Float32Array;
+  const ctor = isF32 ? Float32Array : Uint8Array;
+  const sp = s.input(src);
+  const n = p.outW * p.outH;
+  const dp = s.alloc(n * ctor.BYTES_PER_ELEMENT);
+  const pp = s.input(p.par);
+  const status = kernel<WarpFn>('augWarp')(
+    isF32 ? 0 : 1,
+    sp,
+    w,
+    h,
+    dp,
+    p.outW,
+    p.outH,
+    p.offX,
+    p.offY,
+    dxp,
+    dyp,
+    pp,
+    p.nearest ? 1 : 0,
+    p.constant ? 1 : 0,
+  );
+  check(status, 'augWarp');
+  return copyOut(ctor, dp, n) as T;
+}
+
+/** Warps a f32 or u8 image in WASM; dx/dy (outW*outH each) are optional. */
+export function warpWasm<T extends Float32Array | Uint8Array>(
+  src: T,
+  w: number,
+  h: number,
+  dx: Float32Array | undefined,
+  dy: Float32Array | undefined,
+  p: WarpKernelParams,
+): T {
+  return withScope((s) => {
+    const dxp = dx ? s.input(dx) : 0;
+    const dyp = dy ? s.input(dy) : 0;
+    return runWarp(s, src, w, h, dxp, dyp, p);
+  });
+}
+
+/**
+ * Elastic field + warp of an image (linear) and its label (nearest) in one trip to WASM: the
+ * field never leaves linear memory. The field covers the image output; the label output is
+ * the window of it at (labelDx, labelDy) of size labelP.outW x labelP.outH.
+ */
+export function elasticWarpPairWasm(
+  image: Float32Array,
+  label: Uint8Array,
+  w: number,
+  h: number,
+  field: { state: RngState; k: DericheCoefficients; alpha: number } | undefined,
+  imageP: WarpKernelParams,
+  labelP: WarpKernelParams,
+  labelDx: number,
+  labelDy: number,
+): { image: Float32Array; label: Uint8Array } {
+  return withScope((s) => {
+    let dx = 0;
+    let dy = 0;
+    const fw = imageP.outW;
+    const fh = imageP.outH;
+    if (field) {
+      const sp = s.input(Uint32Array.from(field.state));
+      dx = s.alloc(fw * fh * 4);
+      dy = s.alloc(fw * fh * 4);
+      const [tmp, scratch, co] = blurBuffers(s, fw, fh, field.k);
+      const st = kernel<ElasticF32>('augElasticField')(
+        sp,
+        dx,
+        dy,
+        tmp,
+        scratch,
+        fw,
+        fh,
+        co,
+        field.k.settle,
+        field.alpha,
+      );
+      check(st, 'augElasticField');
+    }
+    const outImage = runWarp(s, image, w, h, dx, dy, imageP);
+    let ldx = dx;
+    let ldy = dy;
+    if (field && (labelDx !== 0 || labelDy !== 0 || labelP.outW !== fw || labelP.outH !== fh)) {
+      // Copy the label's window of the field (rows are contiguous within WASM memory).
+      const n = labelP.outW * labelP.outH;
+      ldx = s.alloc(n * 4);
+      ldy = s.alloc(n * 4);
+      const fx = view(Float32Array, dx, fw * fh);
+      const fy = view(Float32Array, dy, fw * fh);
+      const lx = view(Float32Array, ldx, n);
+      const ly = view(Float32Array, ldy, n);
+      for (let r = 0; r < labelP.outH; r++) {
+        const o = (r + labelDy) * fw + labelDx;
+        lx.set(fx.subarray(o, o + labelP.outW), r * labelP.outW);
+        ly.set(fy.subarray(o, o + labelP.outW), r * labelP.outW);
+      }
+    }
+    const outLabel = runWarp(s, label, w, h, ldx, ldy, labelP);
+    return { image: outImage, label: outLabel };
+  });
+}
+
+type IntensityFn = (img: number, out: number, n: number, par: number, pivotIsMean: number) => number;
+type NoiseFn = (img: number, out: number, n: number, std: number, state: number) => number;
+
+/** augAdjustIntensity; pivot undefined = mean of the (gamma-corrected) image. */
+export function adjustIntensityWasm(
+  img: Float32Array,
+  contrast: number,
+  brightness: number,
+  gamma: number,
+  pivot: number | undefined,
+): Float32Array {
+  return withScope((s) => {
+    const ip = s.input(img);
+    const op = s.alloc(img.length * 4);
+    const pp = s.input(Float32Array.of(contrast, brightness, gamma, pivot ?? 0));
+    check(
+      kernel<IntensityFn>('augAdjustIntensity')(ip, op, img.length, pp, pivot === undefined ? 1 : 0),
+      'augAdjustIntensity',
+    );
+    return copyOut(Float32Array, op, img.length);
+  });
+}
+
+/** augGaussianNoise with the stream at `state`. */
+export function gaussianNoiseWasm(img: Float32Array, std: number, state: RngState): Float32Array {
+  return withScope((s) => {
+    const ip = s.input(img);
+    const op = s.alloc(img.length * 4);
+    const sp = s.input(Uint32Array.from(state));
+    check(kernel<NoiseFn>('augGaussianNoise')(ip, op, img.length, std, sp), 'augGaussianNoise');
+    return copyOut(Float32Array, op, img.length);
+  });
+}
