@@ -1,2 +1,5 @@
-// Kernels of the nn area; re-exported by assembly/index.ts.
-export const __nnReady: bool = true;
+// Kernels of the nn area (training kernels for the tfjs 'wasm' backend); re-exported by
+// assembly/index.ts.
+export { NN_BAD_ARGS } from './errors';
+export { nnConv2dBackpropFilter } from './conv2dBackpropFilter';
+export { nnConv2dBackpropInput, nnTransposeFilter } from './conv2dBackpropInput';

@@ -1,0 +1,297 @@
+// Training-step benchmark of the U-Net on tfjs (npm run bench:train [-- flags]).
+//
+//   --size 128 --batch 2 --base 16 --depth 4 --bn --steps 10 --warmup 3 --backend wasm
+//   --profile        per-kernel profile of one step (top kernels, ms and share)
+//   --stock          also time the stock tfjs-wasm kernels (with a Conv3D-based filter-gradient fill,
+//                    since stock 'wasm' has no Conv2DBackpropFilter) in the same run
+//   --no-torch       skip the PyTorch comparison
+//
+// Prints the median wall-clock ms per full step (forward, backward, Adam) and the median CPU ms of
+// the process per step (steadier than wall time on a loaded machine). When `python3 -c 'import
+// torch'` works (python3 on PATH or /usr/bin/python3), the same config is timed in PyTorch in the
+// same run and the ratio printed. PyTorch is optional.
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  initBackend,
+  registerWasmKernels,
+  unregisterWasmKernels,
+  type BackendName,
+} from '../src/backend/index.js';
+import { buildUNet } from '../src/model/index.js';
+import { weightedCrossEntropy } from '../src/train/loss.js';
+
+interface Config {
+  size: number;
+  batch: number;
+  base: number;
+  depth: number;
+  bn: boolean;
+  steps: number;
+  warmup: number;
+  backend: BackendName;
+  profile: boolean;
+  stock: boolean;
+  torch: boolean;
+}
+
+function parseArgs(argv: string[]): Config {
+  const cfg: Config = {
+    size: 128,
+    batch: 2,
+    base: 16,
+    depth: 4,
+    bn: false,
+    steps: 10,
+    warmup: 3,
+    backend: 'wasm',
+    profile: false,
+    stock: false,
+    torch: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const num = (): number => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 0) throw new Error(`${a} needs a non-negative integer`);
+      return v;
+    };
+    if (a === '--') continue;
+    else if (a === '--size') cfg.size = num();
+    else if (a === '--batch') cfg.batch = num();
+    else if (a === '--base') cfg.base = num();
+    else if (a === '--depth') cfg.depth = num();
+    else if (a === '--steps') cfg.steps = num();
+    else if (a === '--warmup') cfg.warmup = num();
+    else if (a === '--bn') cfg.bn = true;
+    else if (a === '--profile') cfg.profile = true;
+    else if (a === '--stock') cfg.stock = true;
+    else if (a === '--no-torch') cfg.torch = false;
+    else if (a === '--backend') cfg.backend = argv[++i] as BackendName;
+    else throw new Error(`unknown flag ${a}`);
+  }
+  return cfg;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** One training step closure (forward, weighted cross-entropy, backward, Adam) on fixed random data. */
+function makeStep(cfg: Config): { step: () => number; dispose: () => void } {
+  const model: tfl.LayersModel = buildUNet({
+    inputSize: cfg.size,
+    baseFilters: cfg.base,
+    depth: cfg.depth,
+    batchNorm: cfg.bn,
+    padding: 'same',
+    seed: 1,
+  });
+  const x = tf.randomNormal([cfg.batch, cfg.size, cfg.size, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = tf.randomUniform([cfg.batch, cfg.size, cfg.size], 0, 2, 'int32', 2) as tf.Tensor3D;
+  const weights = tf.randomUniform([cfg.batch, cfg.size, cfg.size], 0.5, 2, 'float32', 3) as tf.Tensor3D;
+  const opt = tf.train.adam(1e-3);
+  const step = (): number => {
+    const loss = opt.minimize(
+      () => weightedCrossEntropy(model.apply(x, { training: true }) as tf.Tensor4D, labels, weights),
+      true,
+    );
+    const v = loss!.dataSync()[0]!;
+    loss!.dispose();
+    return v;
+  };
+  return {
+    step,
+    dispose: () => {
+      model.dispose();
+      opt.dispose();
+      tf.dispose([x, labels, weights]);
+    },
+  };
+}
+
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function timeSteps(step: () => number, cfg: Config): Timing {
+  for (let i = 0; i < cfg.warmup; i++) step();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < cfg.steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const loss = step();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at step ${i}`);
+  }
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
+async function profileStep(step: () => number, label: string, top = 15): Promise<void> {
+  const info = await tf.profile(() => {
+    step();
+  });
+  const agg = new Map<string, { ms: number; n: number }>();
+  for (const k of info.kernels) {
+    const e = agg.get(k.name) ?? { ms: 0, n: 0 };
+    e.ms += Number(k.kernelTimeMs);
+    e.n++;
+    agg.set(k.name, e);
+  }
+  const total = [...agg.values()].reduce((s, e) => s + e.ms, 0);
+  console.log(`\n#### Per-kernel profile of one step (${label})\n`);
+  console.log('| kernel | calls | ms | share |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const [name, e] of [...agg.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
+    console.log(`| ${name} | ${e.n} | ${e.ms.toFixed(1)} | ${((100 * e.ms) / total).toFixed(1)} % |`);
+  }
+  console.log(`| **all kernels** | ${info.kernels.length} | ${total.toFixed(1)} | 100 % |`);
+}
+
+// Stock 'wasm' cannot train a conv net (no Conv2DBackpropFilter). The "before" baseline fills that
+// gap with the stock Conv3DBackpropFilterV2 kernel on a depth-1 volume.
+function registerStockFill(): void {
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined) return;
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+      const { strides, pad, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+      const s = typeof strides === 'number' ? [strides, strides] : strides;
+      const cfg = tf.getKernel('Conv3DBackpropFilterV2', 'wasm')!;
+      const out = cfg.kernelFunc({
+        inputs: {
+          x: { ...x, shape: [x.shape[0]!, 1, ...x.shape.slice(1)] },
+          dy: { ...dy, shape: [dy.shape[0]!, 1, ...dy.shape.slice(1)] },
+        },
+        backend,
+        attrs: { strides: [1, ...s], pad, filterShape: [1, ...filterShape] },
+      }) as tf.TensorInfo;
+      return { ...out, shape: [...filterShape] };
+    },
+  });
+}
+
+function findTorchPython(): string | null {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+const TORCH_SCRIPT = String.raw`
+import sys, time, json, torch, torch.nn as nn
+size, batch, base, depth, bn, steps, warmup = [int(v) for v in sys.argv[1:8]]
+torch.manual_seed(0)
+def block(cin, cout):
+    layers = []
+    for c in (cin, cout):
+        layers += [nn.Conv2d(c, cout, 3, padding=1, bias=not bn)]
+        if bn: layers += [nn.BatchNorm2d(cout)]
+        layers += [nn.ReLU(inplace=True)]
+    return nn.Sequential(*layers)
+class UNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        f = [base * 2**i for i in range(depth + 1)]
+        self.down = nn.ModuleList([block(1 if i == 0 else f[i-1], f[i]) for i in range(depth)])
+        self.bottom = block(f[depth-1], f[depth])
+        self.ups = nn.ModuleList([nn.ConvTranspose2d(f[i+1], f[i], 2, stride=2) for i in reversed(range(depth))])
+        self.dec = nn.ModuleList([block(2*f[i], f[i]) for i in reversed(range(depth))])
+        self.head = nn.Conv2d(f[0], 2, 1)
+    def forward(self, x):
+        skips = []
+        for d in self.down:
+            x = d(x); skips.append(x); x = nn.functional.max_pool2d(x, 2)
+        x = self.bottom(x)
+        for up, dec in zip(self.ups, self.dec):
+            x = dec(torch.cat([skips.pop(), up(x)], 1))
+        return self.head(x)
+m = UNet(); opt = torch.optim.Adam(m.parameters(), 1e-3)
+x = torch.randn(batch, 1, size, size); y = torch.randint(0, 2, (batch, size, size)); w = torch.rand(batch, size, size) + 0.5
+def step():
+    opt.zero_grad()
+    nll = nn.functional.cross_entropy(m(x), y, reduction='none')
+    loss = ((nll * w).sum((1, 2)) / w.sum((1, 2))).mean()
+    loss.backward(); opt.step()
+for _ in range(warmup): step()
+ts = []
+for _ in range(steps):
+    t0 = time.perf_counter(); step(); ts.append((time.perf_counter() - t0) * 1000)
+ts.sort()
+print(json.dumps({"ms": ts[len(ts)//2], "threads": torch.get_num_threads(), "version": torch.__version__}))
+`;
+
+function timeTorch(cfg: Config): { ms: number; threads: number; version: string } | string {
+  const py = findTorchPython();
+  if (py === null) return 'PyTorch not available (python3 -c "import torch" fails); skipped';
+  const args = [cfg.size, cfg.batch, cfg.base, cfg.depth, cfg.bn ? 1 : 0, cfg.steps, cfg.warmup].map(String);
+  const r = spawnSync(py, ['-c', TORCH_SCRIPT, ...args], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) return `PyTorch run failed: ${r.stderr.trim().split('\n').pop()}`;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; threads: number; version: string };
+}
+
+async function main(): Promise<void> {
+  const cfg = parseArgs(process.argv.slice(2));
+  const active = await initBackend(cfg.backend);
+  const desc = `base ${cfg.base}, depth ${cfg.depth}, same padding, ${cfg.bn ? 'batch norm' : 'no BN'}, ${cfg.size}×${cfg.size}, batch ${cfg.batch}, Adam`;
+  console.log(`### Training step: ${desc}\n`);
+  console.log(
+    `backend ${active}; median of ${cfg.steps} steps after ${cfg.warmup} warm-up steps; load average ${loadAvg()}\n`,
+  );
+  const rows: string[] = [];
+  let torchLine = '';
+  const run = makeStep(cfg);
+  const ours = timeSteps(run.step, cfg);
+  rows.push(
+    `| tfjs-${active}${active === 'wasm' ? ' + unet-wasm kernels' : ''} | ${ours.wallMs.toFixed(0)} | ${ours.cpuMs.toFixed(0)} | 1.00 |`,
+  );
+  let stock: Timing | null = null;
+  if (cfg.stock && active === 'wasm') {
+    unregisterWasmKernels();
+    registerStockFill();
+    stock = timeSteps(run.step, { ...cfg, steps: Math.min(cfg.steps, 3), warmup: 1 });
+    rows.push(
+      `| tfjs-wasm stock kernels (+ Conv3D filter-grad fill) | ${stock.wallMs.toFixed(0)} | ${stock.cpuMs.toFixed(0)} | ${(stock.wallMs / ours.wallMs).toFixed(2)} |`,
+    );
+    if (cfg.profile) await profileStep(run.step, 'stock tfjs-wasm kernels');
+    tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+    registerWasmKernels();
+  }
+  if (cfg.profile)
+    await profileStep(run.step, `tfjs-${active}${active === 'wasm' ? ' + unet-wasm kernels' : ''}`);
+  run.dispose();
+  if (cfg.torch) {
+    const t = timeTorch(cfg);
+    if (typeof t === 'string') {
+      console.log(`\n${t}`);
+    } else {
+      rows.push(
+        `| PyTorch ${t.version} (${t.threads} threads) | ${t.ms.toFixed(0)} | – | ${(t.ms / ours.wallMs).toFixed(2)} |`,
+      );
+      torchLine = `\nours / PyTorch: **${(ours.wallMs / t.ms).toFixed(2)}×** (goal ≤ 1.5×)`;
+    }
+  }
+  console.log('\n| implementation | ms/step (median wall) | CPU ms/step (median) | ratio to ours (wall) |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const r of rows) console.log(r);
+  if (torchLine) console.log(torchLine);
+}
+
+function loadAvg(): string {
+  return loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
+}
+
+await main();

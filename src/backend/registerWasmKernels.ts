@@ -1,0 +1,49 @@
+// Registers unet-wasm's training kernels for the tfjs 'wasm' backend through tfjs's kernel
+// registry, so the rest of tfjs (ops, gradients, layers) is unchanged.
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterConfig } from './kernels/conv2dBackpropFilter.js';
+import { conv2dBackpropInputConfig } from './kernels/conv2dBackpropInput.js';
+
+/** Names of the kernels unet-wasm provides for 'wasm'. */
+export const WASM_KERNEL_NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
+
+const ours: Record<WasmKernelName, KernelConfig> = {
+  Conv2DBackpropFilter: conv2dBackpropFilterConfig,
+  Conv2DBackpropInput: conv2dBackpropInputConfig,
+};
+
+// The stock configs we replaced, restored by `unregisterWasmKernels`.
+const replaced = new Map<string, KernelConfig>();
+
+/**
+ * Registers our kernels for 'wasm' (idempotent). Call it after the wasm backend has initialised
+ * (as `initBackend` does), so that stock kernels we replace keep their setup and can be restored.
+ * @param names which kernels to register; default all of `WASM_KERNEL_NAMES`.
+ * @returns the names that are now ours.
+ */
+export function registerWasmKernels(names: readonly WasmKernelName[] = WASM_KERNEL_NAMES): WasmKernelName[] {
+  for (const name of names) {
+    const cfg = ours[name];
+    const current = getKernel(name, 'wasm');
+    if (current?.kernelFunc === cfg.kernelFunc) continue;
+    if (current !== undefined) {
+      replaced.set(name, current);
+      unregisterKernel(name, 'wasm');
+    }
+    registerKernel(cfg);
+  }
+  return [...names];
+}
+
+/** Removes our kernels and puts back the stock ones they replaced (for A/B benchmarks). */
+export function unregisterWasmKernels(names: readonly WasmKernelName[] = WASM_KERNEL_NAMES): void {
+  for (const name of names) {
+    const current = getKernel(name, 'wasm');
+    if (current?.kernelFunc !== ours[name].kernelFunc) continue;
+    unregisterKernel(name, 'wasm');
+    const stock = replaced.get(name);
+    if (stock !== undefined) registerKernel(stock);
+    replaced.delete(name);
+  }
+}
