@@ -1,0 +1,317 @@
+// U-Net weight map (Ronneberger et al. 2015): w = w_c + w0·exp(-(d1 + d2)² / (2σ²)) on background,
+// d1/d2 = distances to the nearest and second-nearest different cell.
+//
+// Exactness: the border term is below 1e-6 once d1 + d2 > D = sqrt(2σ² ln(w0 / 1e-6)). A background
+// pixel has d1 >= 1, so only cells at distance <= D - 1 can matter, and R = floor(D - 1) bounds that.
+// Each cell gets an exact EDT restricted to its bounding box grown by R: the cell lies wholly inside
+// its box, so distances inside the box are exact, and pixels outside it are farther than R. Columns
+// whose vertical distance exceeds R are dropped, which only removes distances > R. Every pixel keeps
+// the two smallest squared distances over cells (each cell is visited once, so they come from two
+// different cells). Those two are exact wherever d1 + d2 <= D; elsewhere they can only be larger than
+// the truth, so the border is < 1e-6 either way.
+import { ERR_LABEL, ERR_OPTION, ERR_SIZE, INF, advance, buildEnvelope, validSize } from './common';
+
+// Cephes expf polynomial on [-ln2/2, ln2/2]; about 1 ulp over the range used here.
+const LOG2E: f32 = 1.442695041;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.1219444e-4;
+const P0: f32 = 1.98756915e-4;
+const P1: f32 = 1.3981999507e-3;
+const P2: f32 = 8.3334519073e-3;
+const P3: f32 = 4.1665795894e-2;
+const P4: f32 = 1.6666665459e-1;
+const P5: f32 = 5.0000001201e-1;
+
+/** exp of four f32 lanes, for arguments <= 0 (clamped at -87 so 2^n stays a normal number). */
+function exp4(x: v128): v128 {
+  x = f32x4.max(x, f32x4.splat(-87.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(P0);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+/** Search radius R for w0 and σ (see the header), or -1 when the border term is below 1e-6 everywhere. */
+function searchRadius(w0: f64, sigma: f64, w: i32, h: i32): i32 {
+  if (!(w0 > 1e-6)) return -1;
+  const d = Math.sqrt(2 * sigma * sigma * Math.log(w0 / 1e-6));
+  // d1 >= 1 and d2 >= 1 on background pixels, so d < 2 means no pixel can reach 1e-6.
+  if (!(d >= 2)) return -1;
+  const r = Math.floor(d - 1);
+  const side = <f64>max<i32>(w, h);
+  return <i32>(r < side ? r : side);
+}
+
+/**
+ * Exact squared distances of one cell inside its grown box, merged into the per-pixel two smallest.
+ * g is i32 scratch holding the vertical pass over the cell's own columns [x0, x1] for rows [Y0, Y1].
+ */
+function cellPass(
+  labels: usize,
+  w: i32,
+  h: i32,
+  c: i32,
+  x0: i32,
+  x1: i32,
+  y0: i32,
+  y1: i32,
+  r: i32,
+  d1: usize,
+  d2: usize,
+  g: usize,
+  v: usize,
+  hv: usize,
+  rows: usize,
+  runs: usize,
+): void {
+  const X0 = max<i32>(0, x0 - r);
+  const X1 = min<i32>(w - 1, x1 + r);
+  const Y0 = max<i32>(0, y0 - r);
+  const Y1 = min<i32>(h - 1, y1 + r);
+  const cw = x1 - x0 + 1;
+  const cw4 = cw & ~3;
+  const cap = r + 1;
+  const capV = i32x4.splat(cap);
+  const one = i32x4.splat(1);
+  const cV = i32x4.splat(c);
+  const stride = (<usize>cw) << 2;
+  // Vertical pass, top-down then bottom-up; values above r are all "too far" (cap).
+  for (let y = Y0; y <= Y1; y++) {
+    const lrow = labels + ((<usize>(y * w + x0)) << 2);
+    const grow = g + ((<usize>((y - Y0) * cw)) << 2);
+    let j: i32 = 0;
+    for (; j < cw4; j += 4) {
+      const isC = i32x4.eq(v128.load(lrow + ((<usize>j) << 2)), cV);
+      const prev = y > Y0 ? v128.load(grow + ((<usize>j) << 2) - stride) : capV;
+      v128.store(grow + ((<usize>j) << 2), v128.andnot(i32x4.min_s(i32x4.add(prev, one), capV), isC));
+    }
+    for (; j < cw; j++) {
+      const prev = y > Y0 ? load<i32>(grow + ((<usize>j) << 2) - stride) : cap;
+      store<i32>(
+        grow + ((<usize>j) << 2),
+        load<i32>(lrow + ((<usize>j) << 2)) == c ? 0 : min<i32>(prev + 1, cap),
+      );
+    }
+  }
+  for (let y = Y1 - 1; y >= Y0; y--) {
+    const grow = g + ((<usize>((y - Y0) * cw)) << 2);
+    let j: i32 = 0;
+    for (; j < cw4; j += 4) {
+      const p = grow + ((<usize>j) << 2);
+      v128.store(p, i32x4.min_s(v128.load(p), i32x4.add(v128.load(p + stride), one)));
+    }
+    for (; j < cw; j++) {
+      const p = grow + ((<usize>j) << 2);
+      store<i32>(p, min<i32>(load<i32>(p), load<i32>(p + stride) + 1));
+    }
+  }
+  // Horizontal pass: lower envelope over the cell's columns, evaluated only on the background runs
+  // of the grown box (d1 and d2 are only used on background pixels).
+  for (let y = Y0; y <= Y1; y++) {
+    let ri = load<i32>(rows + ((<usize>y) << 2));
+    const rEnd = load<i32>(rows + ((<usize>(y + 1)) << 2));
+    while (ri < rEnd && load<i32>(runs + ((<usize>ri) << 3), 4) <= X0) ri++;
+    if (ri >= rEnd || load<i32>(runs + ((<usize>ri) << 3)) > X1) continue;
+    const grow = g + ((<usize>((y - Y0) * cw)) << 2);
+    const m = buildEnvelope(grow, cw, r, v, hv);
+    if (m == 0) continue;
+    let k: i32 = 0;
+    const base = (<usize>(y * w)) << 2;
+    for (; ri < rEnd; ri++) {
+      const xs = max<i32>(load<i32>(runs + ((<usize>ri) << 3)), X0);
+      if (xs > X1) break;
+      const xe = min<i32>(load<i32>(runs + ((<usize>ri) << 3), 4), X1 + 1);
+      for (let x = xs; x < xe; x++) {
+        const xr = x - x0;
+        k = advance(k, m, xr, v, hv);
+        const p = load<i32>(v + ((<usize>k) << 2));
+        const dx = xr - p;
+        const d = dx * dx + load<i32>(hv + ((<usize>k) << 2)) - p * p;
+        const off = base + ((<usize>x) << 2);
+        const a = load<i32>(d1 + off);
+        const b = load<i32>(d2 + off);
+        store<i32>(d1 + off, min<i32>(a, d));
+        store<i32>(d2 + off, min<i32>(b, max<i32>(a, d)));
+      }
+    }
+  }
+}
+
+/**
+ * Background runs of every row: rows[y]..rows[y+1] index the [start, end) pairs in `runs`.
+ * At most ceil(w/2) runs per row, so `runs` needs 2·ceil(w/2)·h i32 and `rows` h+1.
+ */
+function backgroundRuns(labels: usize, w: i32, h: i32, rows: usize, runs: usize): void {
+  let ri: i32 = 0;
+  for (let y: i32 = 0; y < h; y++) {
+    store<i32>(rows + ((<usize>y) << 2), ri);
+    const lrow = labels + ((<usize>(y * w)) << 2);
+    let x: i32 = 0;
+    while (x < w) {
+      while (x < w && load<i32>(lrow + ((<usize>x) << 2)) != 0) x++;
+      if (x >= w) break;
+      const start = x;
+      while (x < w && load<i32>(lrow + ((<usize>x) << 2)) == 0) x++;
+      store<i32>(runs + ((<usize>ri) << 3), start);
+      store<i32>(runs + ((<usize>ri) << 3), x, 4);
+      ri++;
+    }
+  }
+  store<i32>(rows + ((<usize>h) << 2), ri);
+}
+
+/**
+ * Weight map of a labelled image. labels: i32 w×h from weightsLabel (0 = background, 1..count cells).
+ * balanced != 0 uses N / (2·N_c) per class (1 for an absent class), else wBg / wFg.
+ * out: f32 w×h. Scratch: d1, d2, g (i32, w×h), v, hv (i32, w), box (i32, 4·(count+1)),
+ * rows (i32, h+1), runs (i32, 2·ceil(w/2)·h).
+ * Returns 0 or a negative error code.
+ */
+export function weightsMap(
+  labels: usize,
+  w: i32,
+  h: i32,
+  count: i32,
+  w0: f64,
+  sigma: f64,
+  balanced: i32,
+  wBg: f64,
+  wFg: f64,
+  out: usize,
+  d1: usize,
+  d2: usize,
+  g: usize,
+  v: usize,
+  hv: usize,
+  box: usize,
+  rows: usize,
+  runs: usize,
+): i32 {
+  if (!validSize(w, h)) return ERR_SIZE;
+  const n = w * h;
+  if (count < 0 || count > n) return ERR_SIZE;
+  if (!(sigma > 0) || !isFinite(sigma) || !(w0 >= 0) || !isFinite(w0)) return ERR_OPTION;
+  if (!(wBg >= 0) || !isFinite(wBg) || !(wFg >= 0) || !isFinite(wFg)) return ERR_OPTION;
+
+  // Bounding boxes (minX, maxX, minY, maxY) and the foreground count.
+  for (let c: i32 = 1; c <= count; c++) {
+    const b = box + ((<usize>c) << 4);
+    store<i32>(b, w);
+    store<i32>(b, -1, 4);
+    store<i32>(b, h, 8);
+    store<i32>(b, -1, 12);
+  }
+  let nFg: i32 = 0;
+  for (let y: i32 = 0; y < h; y++) {
+    for (let x: i32 = 0; x < w; x++) {
+      const l = load<i32>(labels + ((<usize>(y * w + x)) << 2));
+      if (l == 0) continue;
+      if (l < 0 || l > count) return ERR_LABEL;
+      nFg++;
+      const b = box + ((<usize>l) << 4);
+      if (x < load<i32>(b)) store<i32>(b, x);
+      if (x > load<i32>(b, 4)) store<i32>(b, x, 4);
+      if (y < load<i32>(b, 8)) store<i32>(b, y, 8);
+      if (y > load<i32>(b, 12)) store<i32>(b, y, 12);
+    }
+  }
+  const nBg = n - nFg;
+  if (balanced != 0) {
+    wBg = nBg > 0 ? <f64>n / (2 * <f64>nBg) : 1;
+    wFg = nFg > 0 ? <f64>n / (2 * <f64>nFg) : 1;
+  }
+
+  const r = count >= 2 ? searchRadius(w0, sigma, w, h) : -1;
+  const n4 = n & ~3;
+  const wBgV = f32x4.splat(<f32>wBg);
+  const wFgV = f32x4.splat(<f32>wFg);
+  const zero = i32x4.splat(0);
+  if (r < 0) {
+    for (let i: i32 = 0; i < n4; i += 4) {
+      const isBg = i32x4.eq(v128.load(labels + ((<usize>i) << 2)), zero);
+      v128.store(out + ((<usize>i) << 2), v128.bitselect(wBgV, wFgV, isBg));
+    }
+    for (let i = n4; i < n; i++) {
+      store<f32>(out + ((<usize>i) << 2), load<i32>(labels + ((<usize>i) << 2)) == 0 ? <f32>wBg : <f32>wFg);
+    }
+    return 0;
+  }
+
+  const infV = i32x4.splat(INF);
+  for (let i: i32 = 0; i < n4; i += 4) {
+    v128.store(d1 + ((<usize>i) << 2), infV);
+    v128.store(d2 + ((<usize>i) << 2), infV);
+  }
+  for (let i = n4; i < n; i++) {
+    store<i32>(d1 + ((<usize>i) << 2), INF);
+    store<i32>(d2 + ((<usize>i) << 2), INF);
+  }
+  backgroundRuns(labels, w, h, rows, runs);
+  for (let c: i32 = 1; c <= count; c++) {
+    const b = box + ((<usize>c) << 4);
+    const x1 = load<i32>(b, 4);
+    if (x1 < 0) continue; // a label with no pixel
+    cellPass(
+      labels,
+      w,
+      h,
+      c,
+      load<i32>(b),
+      x1,
+      load<i32>(b, 8),
+      load<i32>(b, 12),
+      r,
+      d1,
+      d2,
+      g,
+      v,
+      hv,
+      rows,
+      runs,
+    );
+  }
+
+  const negInv2s2 = <f32>(-1 / (2 * sigma * sigma));
+  const w0f = <f32>w0;
+  const kV = f32x4.splat(negInv2s2);
+  const w0V = f32x4.splat(w0f);
+  for (let i: i32 = 0; i < n4; i += 4) {
+    const off = (<usize>i) << 2;
+    const isBg = i32x4.eq(v128.load(labels + off), zero);
+    if (!v128.any_true(isBg)) {
+      // Inside a cell (most of an EM label): no border term to evaluate.
+      v128.store(out + off, wFgV);
+      continue;
+    }
+    const b2 = v128.load(d2 + off);
+    const a = f32x4.sqrt(f32x4.convert_i32x4_s(v128.load(d1 + off)));
+    const b = f32x4.sqrt(f32x4.convert_i32x4_s(b2));
+    const s = f32x4.add(a, b);
+    const e = f32x4.mul(exp4(f32x4.mul(f32x4.mul(s, s), kV)), w0V);
+    const border = v128.and(e, v128.and(isBg, i32x4.lt_s(b2, infV)));
+    v128.store(out + off, f32x4.add(v128.bitselect(wBgV, wFgV, isBg), border));
+  }
+  for (let i = n4; i < n; i++) {
+    const off = (<usize>i) << 2;
+    if (load<i32>(labels + off) != 0) {
+      store<f32>(out + off, <f32>wFg);
+      continue;
+    }
+    const b2 = load<i32>(d2 + off);
+    let border: f64 = 0;
+    if (b2 < INF) {
+      const s = Math.sqrt(<f64>load<i32>(d1 + off)) + Math.sqrt(<f64>b2);
+      border = w0 * Math.exp(-(s * s) / (2 * sigma * sigma));
+    }
+    store<f32>(out + off, <f32>(wBg + border));
+  }
+  return 0;
+}
