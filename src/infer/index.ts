@@ -1,1 +1,5 @@
-export {};
+export { predictTiled } from './predictTiled.js';
+export type { PredictTiledOptions, TiledPrediction } from './predictTiled.js';
+export { mirrorPad, mirrorIndex } from './mirrorPad.js';
+export { dihedralTransform, dihedralInverse } from './dihedral.js';
+export { InferenceInputError } from './errors.js';
