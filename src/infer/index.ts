@@ -1,4 +1,4 @@
-export { predictTiled } from './predictTiled.js';
+export { predictTiled, MAX_AUTO_TILE } from './predictTiled.js';
 export type { PredictTiledOptions, TiledPrediction } from './predictTiled.js';
 export { mirrorPad, mirrorIndex } from './mirrorPad.js';
 export { dihedralTransform, dihedralInverse } from './dihedral.js';

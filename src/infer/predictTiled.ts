@@ -9,8 +9,8 @@ import { dihedralInverse, dihedralTransform } from './dihedral.js';
 /** Options of {@link predictTiled}. */
 export interface PredictTiledOptions {
   /**
-   * Side of the square input tile. Default: the model's input size if it is fixed, else 256 (shrunk
-   * to what the image needs). With `same` padding it must be a multiple of 2^depth; with `valid`
+   * Side of the square input tile. Default: the model's input size if it is fixed, else the size
+   * (≤ 768) that covers the image with the fewest pixels pushed through the network. With `same` padding it must be a multiple of 2^depth; with `valid`
    * padding a valid input size (the model is rebuilt for it with the same weights if needed).
    */
   tileSize?: number;
@@ -26,6 +26,33 @@ export interface PredictTiledOptions {
   batchSize?: number;
   /** Called after every batch with (tiles done, tiles total). */
   onProgress?: (done: number, total: number) => void;
+}
+
+/** Largest tile {@link predictTiled} picks by itself for a dynamic-size model (memory grows with its square). */
+export const MAX_AUTO_TILE = 768;
+
+/**
+ * For a dynamic `same` model: the tile side (a multiple of `align`) that covers the image with the
+ * fewest pixels pushed through the network, counting the discarded context; ties go to the smaller
+ * tile. E.g. a 512² image with context 32 is one 576² tile instead of nine 256² ones.
+ */
+function cheapestTile(width: number, height: number, context: number, align: number): number {
+  const need = Math.ceil((Math.max(width, height) + 2 * context) / align) * align;
+  let best = 0;
+  let bestCost = Infinity;
+  for (
+    let t = 2 * context + align;
+    t <= Math.max(2 * context + align, Math.min(need, MAX_AUTO_TILE));
+    t += align
+  ) {
+    const step = t - 2 * context;
+    const cost = Math.ceil(width / step) * Math.ceil(height / step) * t * t;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = t;
+    }
+  }
+  return best;
 }
 
 /** Output of {@link predictTiled}. */
@@ -88,8 +115,7 @@ export async function predictTiled(
     if (!Number.isInteger(margin) || margin < 0)
       throw new InferenceInputError(`margin must be an integer >= 0, got ${margin}`);
     context = Math.ceil(margin / half) * half;
-    const need = Math.ceil((Math.max(width, height) + 2 * context) / align) * align;
-    tileSize = options.tileSize ?? o.inputSize ?? Math.min(need, Math.max(256, 2 * context + 2 * align));
+    tileSize = options.tileSize ?? o.inputSize ?? cheapestTile(width, height, context, align);
     if (!Number.isInteger(tileSize) || tileSize % align !== 0 || tileSize < align) {
       throw new InferenceInputError(
         `tileSize must be a positive multiple of ${align} for 'same' padding and depth ${o.depth}, got ${tileSize}`,
