@@ -110,7 +110,7 @@ function describeCompression(c: number): string {
   return name ? `${name} compression (Compression=${c})` : `unknown compression ${c}`;
 }
 
-function layoutOf(file: TiffFile, page: number): Layout {
+function layoutOf(file: TiffFile, page: number, budget: { used: number; max: number }): Layout {
   const tags = readTags(file, file.ifdOffsets[page]!, page, WANTED);
   const width = positiveInt(one(tags, TAG.width, undefined, page, 'ImageWidth'), page, 'ImageWidth');
   const height = positiveInt(one(tags, TAG.height, undefined, page, 'ImageLength'), page, 'ImageLength');
@@ -120,6 +120,14 @@ function layoutOf(file: TiffFile, page: number): Layout {
     'SamplesPerPixel',
     1024,
   );
+  // Refuse absurd dimensions first, before any array is sized from them.
+  budget.used += width * height * spp;
+  if (budget.used > budget.max) {
+    throw new TiffError(
+      `page ${page} (${width}x${height}x${spp}) brings the total to ${budget.used} samples, ` +
+        `over maxPixels = ${budget.max}`,
+    );
+  }
   const bps = allSame(tags.get(TAG.bitsPerSample), page, 'BitsPerSample') ?? 1;
   const fmtCode = allSame(tags.get(TAG.sampleFormat), page, 'SampleFormat') ?? 1;
   const compressionTag = one(tags, TAG.compression, 1, page, 'Compression');
@@ -317,19 +325,8 @@ export function decodeTiff(input: Uint8Array | ArrayBuffer, options: DecodeTiffO
   const file = openTiff(bytes);
   const pages = selectPages(options.pages, file.ifdOffsets.length);
   // Parse and validate every selected page before allocating any pixels.
-  const layouts: Layout[] = [];
-  let total = 0;
-  for (const page of pages) {
-    const layout = layoutOf(file, page);
-    total += layout.samples;
-    if (total > maxPixels) {
-      throw new TiffError(
-        `page ${page} (${layout.params.width}x${layout.params.height}x${layout.params.samplesPerPixel}) brings the ` +
-          `total to ${total} samples, over maxPixels = ${maxPixels}`,
-      );
-    }
-    layouts.push(layout);
-  }
+  const budget = { used: 0, max: maxPixels };
+  const layouts = pages.map((page) => layoutOf(file, page, budget));
   return layouts.map((l, k) => {
     const page = pages[k]!;
     const p = l.params;
