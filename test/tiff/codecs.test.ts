@@ -7,7 +7,7 @@ import { Rng } from '../../src/random/index.js';
 import { lzwDecodeJs } from '../../src/tiff/reference/lzw.js';
 import { packBitsDecodeJs } from '../../src/tiff/reference/packbits.js';
 import { TiffError } from '../../src/tiff/index.js';
-import { expectBytes, lzwEncode, packBitsEncode } from './helpers.js';
+import { expectBytes, flip, lzwEncode, packBitsEncode } from './helpers.js';
 
 /** Random bytes with tunable redundancy: runs, repeats of earlier data, and noise. */
 function randomData(rng: Rng, n: number): Uint8Array {
@@ -62,7 +62,7 @@ describe('inflate (WASM) vs node:zlib', () => {
       const data = randomData(r, 1 + r.int(20000));
       const z = new Uint8Array(deflateSync(data, { level: 1 + r.int(9) }));
       const bad = z.slice(0, r.int(z.length));
-      if (t % 2) for (let k = 0; k < 1 + r.int(4); k++) bad[r.int(bad.length || 1)] ^= 1 << r.int(8);
+      if (t % 2) for (let k = 0; k < 1 + r.int(4); k++) flip(bad, r.int(bad.length || 1), 1 << r.int(8));
       let ours: Uint8Array | Error;
       try {
         ours = inflateWasm(bad, data.length);
@@ -127,7 +127,7 @@ describe('LZW (WASM) vs the plain-TS oracle', () => {
     for (let t = 0; t < 300; t++) {
       const data = randomData(rng, 1 + rng.int(5000));
       const enc = lzwEncode(data);
-      for (let k = 0; k < 1 + rng.int(3); k++) enc[1 + rng.int(enc.length - 1)] ^= 1 << rng.int(8);
+      for (let k = 0; k < 1 + rng.int(3); k++) flip(enc, 1 + rng.int(enc.length - 1), 1 << rng.int(8));
       const cut = enc.subarray(0, 1 + rng.int(enc.length));
       const run = (f: () => Uint8Array): Uint8Array | string => {
         try {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/index.js';
 import { openTiff } from '../../src/tiff/ifd.js';
 import { decodeTiff, TiffError } from '../../src/tiff/index.js';
-import { FIXTURES, hasFixtures, readFixture } from './helpers.js';
+import { FIXTURES, flip, hasFixtures, readFixture } from './helpers.js';
 
 const present = hasFixtures();
 if (!present) console.warn(`tiff fuzz test skipped: no fixtures in ${FIXTURES.pathname}`);
@@ -28,17 +28,18 @@ function mutate(src: Uint8Array, ifds: number[], rng: Rng): Uint8Array {
       for (let k = 1 + rng.int(4); k > 0; k--) b[rng.int(b.length)] = rng.int(256);
       break;
     case 1: // bit flips in the IFDs
-      for (let k = 1 + rng.int(3); k > 0; k--) b[near()] ^= 1 << rng.int(8);
+      for (let k = 1 + rng.int(3); k > 0; k--) flip(b, near(), 1 << rng.int(8));
       break;
     case 2: // truncation
       b = b.subarray(0, rng.int(b.length));
       break;
     case 3: // truncation plus a flip
       b = b.subarray(0, 1 + rng.int(b.length));
-      b[rng.int(b.length)] ^= 1 << rng.int(8);
+      flip(b, rng.int(b.length), 1 << rng.int(8));
       break;
     case 4: // many flips in the compressed data
-      for (let k = 1 + rng.int(16); k > 0; k--) b[8 + rng.int(Math.max(1, b.length - 8))] ^= 1 << rng.int(8);
+      for (let k = 1 + rng.int(16); k > 0; k--)
+        flip(b, 8 + rng.int(Math.max(1, b.length - 8)), 1 << rng.int(8));
       break;
     default: {
       // an extreme 16- or 32-bit value written over an IFD field

@@ -40,6 +40,11 @@ export function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
   });
 }
 
+/** XORs `mask` into byte `i` (a no-op past the end). */
+export function flip(b: Uint8Array, i: number, mask: number): void {
+  if (i >= 0 && i < b.length) b[i] = b[i]! ^ mask;
+}
+
 export function bytesOf(a: TiffData | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }

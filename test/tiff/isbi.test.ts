@@ -50,10 +50,11 @@ describe.skipIf(!present)('ISBI 2012 stacks', () => {
       decodeImage(b: ArrayBuffer, ifd: Record<string, unknown>): void;
     };
     const bytes = read('train-volume-lzw-pred2.tif');
-    const ifds = UTIF.decode(bytes.buffer);
+    const buf = bytes.buffer as ArrayBuffer;
+    const ifds = UTIF.decode(buf);
     const ours = decodeTiff(bytes);
     for (const k of [0, 17, 29]) {
-      UTIF.decodeImage(bytes.buffer, ifds[k]!);
+      UTIF.decodeImage(buf, ifds[k]!);
       expectBytes(ours[k]!.data as Uint8Array, ifds[k]!.data as Uint8Array);
     }
   });
