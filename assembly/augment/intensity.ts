@@ -4,7 +4,7 @@ import { E_ARGS, E_MEMORY, inMemory } from './util';
 import { rngLoad, rngStore, rngNext } from './xoshiro';
 
 /**
- * out = (g(x) - pivot) * contrast + (pivot + brightness), g(x) = gamma == 1 ? x : max(x, 0)^gamma.
+ * out = g(x) * contrast + (pivot * (1 - contrast) + brightness), g(x) = gamma == 1 ? x : max(x, 0)^gamma.
  * pivotIsMean: the pivot is the mean of g(x) (summed in f64, in order), else `pivot`.
  * par: 4 f32 [contrast, brightness, gamma, pivot]. Returns the pivot used through par[3].
  */
@@ -30,18 +30,18 @@ export function augAdjustIntensity(img: usize, out: usize, n: i32, par: usize, p
     pivot = n > 0 ? <f32>(sum / <f64>n) : 0;
     store<f32>(par, pivot, 12);
   }
-  const p = f32x4.splat(pivot);
+  // out = x * contrast + (pivot * (1 - contrast) + brightness): exact identity for (1, 0).
+  const qs: f32 = pivot * (1 - contrast) + brightness;
   const k = f32x4.splat(contrast);
-  const q = f32x4.splat(pivot + brightness);
+  const q = f32x4.splat(qs);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = (<usize>i) << 2;
-    v128.store(out + o, f32x4.add(f32x4.mul(f32x4.sub(v128.load(src + o), p), k), q));
+    v128.store(out + o, f32x4.add(f32x4.mul(v128.load(src + o), k), q));
   }
-  const qs: f32 = pivot + brightness;
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
-    store<f32>(out + o, (load<f32>(src + o) - pivot) * contrast + qs);
+    store<f32>(out + o, load<f32>(src + o) * contrast + qs);
   }
   return 0;
 }

@@ -17,7 +17,8 @@ export interface IntensityOptions {
 
 /**
  * out = (g(x) - pivot) * contrast + pivot + brightness, with g(x) = max(x, 0)^gamma when gamma is
- * not 1. f32 image in, new f32 image out; no clamping.
+ * not 1, computed as g(x) * contrast + (pivot * (1 - contrast) + brightness) in f32 (so the
+ * neutral settings return the input exactly). f32 image in, new f32 image out; no clamping.
  * @throws AugmentError on a non-Float32Array image or non-finite options (gamma must be > 0).
  */
 export function adjustIntensity(img: Float32Array, options: IntensityOptions = {}): Float32Array {

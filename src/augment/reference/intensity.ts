@@ -17,9 +17,9 @@ export function adjustIntensityJs(img: Float32Array, options: IntensityOptions =
     p = n > 0 ? f(sum / n) : 0;
   } else p = f(pivot);
   const k = f(contrast);
-  const q = f(p + f(brightness));
+  const q = f(f(p * f(1 - k)) + f(brightness));
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = f(f(f(src[i]! - p) * k) + q);
+  for (let i = 0; i < n; i++) out[i] = f(f(src[i]! * k) + q);
   return out;
 }
 

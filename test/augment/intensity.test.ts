@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  adjustIntensity,
+  adjustIntensityJs,
+  addGaussianNoise,
+  addGaussianNoiseJs,
+  AugmentError,
+} from '../../src/augment/index.js';
+import { maxAbsDiff, noise } from './helpers.js';
+
+describe('augment/intensity', () => {
+  it('adjustIntensity matches the reference and does what it says', () => {
+    const x = noise(1, 1001);
+    for (const o of [
+      { brightness: 0.1, contrast: 1.3 },
+      { brightness: -0.2, contrast: 0.7, gamma: 1.4 },
+      { contrast: 2, pivot: 0.5 },
+    ]) {
+      expect(maxAbsDiff(adjustIntensity(x, o), adjustIntensityJs(x, o))).toBeLessThan(1e-6);
+    }
+    const b = adjustIntensity(x, { brightness: 0.25 });
+    expect(
+      maxAbsDiff(
+        b,
+        x.map((v) => v + 0.25),
+      ),
+    ).toBeLessThan(1e-6);
+    const c = adjustIntensity(x, { contrast: 2, pivot: 0.5 });
+    expect(
+      maxAbsDiff(
+        c,
+        x.map((v) => (v - 0.5) * 2 + 0.5),
+      ),
+    ).toBeLessThan(1e-6);
+    const g = adjustIntensity(x, { gamma: 2, contrast: 1 });
+    expect(
+      maxAbsDiff(
+        g,
+        x.map((v) => v * v),
+      ),
+    ).toBeLessThan(1e-6);
+    expect(adjustIntensity(x, {})).toEqual(x);
+  });
+
+  it('addGaussianNoise matches the reference, is seeded and has the right std', () => {
+    const x = new Float32Array(100_001).fill(0.5);
+    const a = addGaussianNoise(x, { std: 0.1, seed: 7 });
+    expect(maxAbsDiff(a, addGaussianNoiseJs(x, { std: 0.1, seed: 7 }))).toBeLessThan(1e-6);
+    expect(addGaussianNoise(x, { std: 0.1, seed: 7 })).toEqual(a);
+    expect(maxAbsDiff(addGaussianNoise(x, { std: 0.1, seed: 8 }), a)).toBeGreaterThan(0.1);
+    let s = 0;
+    let ss = 0;
+    for (const v of a) {
+      s += v - 0.5;
+      ss += (v - 0.5) ** 2;
+    }
+    expect(Math.abs(s / a.length)).toBeLessThan(0.002);
+    expect(Math.sqrt(ss / a.length)).toBeCloseTo(0.1, 2);
+    expect(addGaussianNoise(x, { std: 0, seed: 1 })).toEqual(x);
+  });
+
+  it('rejects bad options with AugmentError', () => {
+    const x = new Float32Array(4);
+    expect(() => adjustIntensity(x, { gamma: 0 })).toThrow(AugmentError);
+    expect(() => adjustIntensity(x, { contrast: NaN })).toThrow(AugmentError);
+    expect(() => adjustIntensity(new Uint8Array(4) as unknown as Float32Array)).toThrow(AugmentError);
+    expect(() => addGaussianNoise(x, { std: -1, seed: 1 })).toThrow(AugmentError);
+    expect(() => addGaussianNoise(x, { std: 1, seed: NaN })).toThrow(AugmentError);
+  });
+});

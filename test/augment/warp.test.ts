@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { warp, warpJs, elasticField, AugmentError, type WarpOptions } from '../../src/augment/index.js';
+import { Rng } from '../../src/random/index.js';
+import { HAVE_ISBI, isbiSlice, labels, maxAbsDiff, noise } from './helpers.js';
+
+if (!HAVE_ISBI) console.warn('warp ISBI test skipped: ../shared/data/isbi2012 not found');
+
+/** Plain f64 bilinear with reflect borders, written independently of the kernel's f32 steps. */
+function bilinearF64(
+  src: Float32Array,
+  w: number,
+  h: number,
+  m: number[],
+  dx?: Float32Array,
+  dy?: Float32Array,
+) {
+  const refl = (i: number, n: number) => {
+    const p = 2 * n;
+    const k = ((i % p) + p) % p;
+    return k >= n ? p - 1 - k : k;
+  };
+  const at = (x: number, y: number) => src[refl(y, h) * w + refl(x, w)]!;
+  const cx = (w - 1) / 2;
+  const cy = (h - 1) / 2;
+  const out = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const sx = m[0]! * (x - cx) + m[1]! * (y - cy) + m[2]! + cx + (dx ? dx[i]! : 0);
+      const sy = m[3]! * (x - cx) + m[4]! * (y - cy) + m[5]! + cy + (dy ? dy[i]! : 0);
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      out[i] =
+        (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
+        fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
+    }
+  }
+  return out;
+}
+
+function randomOptions(rng: Rng, w: number, h: number, withField: boolean): WarpOptions {
+  const outWidth = 1 + rng.int(w + 9);
+  const outHeight = 1 + rng.int(h + 9);
+  const th = rng.uniform(-Math.PI, Math.PI);
+  const s = rng.uniform(0.6, 1.5);
+  const f = withField ? elasticField(outWidth, outHeight, { alpha: 30, sigma: 3, seed: rng.nextU32() }) : {};
+  return {
+    ...f,
+    affine: [
+      s * Math.cos(th),
+      -Math.sin(th) + 0.1,
+      rng.uniform(-9, 9),
+      Math.sin(th),
+      s * Math.cos(th),
+      rng.uniform(-9, 9),
+    ],
+    outWidth,
+    outHeight,
+    offsetX: rng.int(2 * w) - w,
+    offsetY: rng.int(2 * h) - h,
+    constant: rng.int(256),
+  };
+}
+
+describe('augment/warp', () => {
+  it('equals the f32 reference bit for bit on random inputs, both types, all modes', () => {
+    const rng = new Rng(1);
+    for (let trial = 0; trial < 12; trial++) {
+      const w = 1 + rng.int(70);
+      const h = 1 + rng.int(70);
+      const img = noise(trial, w * h, -2, 3);
+      const lab = labels(trial, w * h, 200);
+      const base = randomOptions(rng, w, h, trial % 3 !== 0);
+      for (const interpolation of ['linear', 'nearest'] as const) {
+        for (const boundary of ['reflect', 'constant'] as const) {
+          const o = { ...base, interpolation, boundary };
+          expect(warp(img, w, h, o), `f32 ${w}x${h} ${interpolation} ${boundary}`).toEqual(
+            warpJs(img, w, h, o),
+          );
+          expect(warp(lab, w, h, o), `u8 ${w}x${h} ${interpolation} ${boundary}`).toEqual(
+            warpJs(lab, w, h, o),
+          );
+        }
+      }
+    }
+  });
+
+  it('linear is bilinear to 1e-5 against a plain f64 scalar reference', () => {
+    const w = 61;
+    const h = 45;
+    const img = noise(7, w * h);
+    const { dx, dy } = elasticField(w, h, { alpha: 60, sigma: 4, seed: 2 });
+    const m = [0.8, -0.5, 3.25, 0.45, 0.9, -2.5];
+    const got = warp(img, w, h, { affine: m, dx, dy, interpolation: 'linear' });
+    expect(maxAbsDiff(got, bilinearF64(img, w, h, m, dx, dy))).toBeLessThan(1e-5);
+    const got2 = warp(img, w, h, { affine: m });
+    expect(maxAbsDiff(got2, bilinearF64(img, w, h, m))).toBeLessThan(1e-5);
+  });
+
+  it('nearest never invents values (f32 and u8, with a field)', () => {
+    const w = 50;
+    const h = 40;
+    const lab = Uint8Array.from(labels(3, w * h, 3), (v) => [0, 128, 255][v]!);
+    const img = Float32Array.from(lab, (v) => v / 7);
+    const { dx, dy } = elasticField(w, h, { alpha: 200, sigma: 4, seed: 9 });
+    const o: WarpOptions = { dx, dy, affine: [0.7, 0.7, 2, -0.7, 0.7, 1], interpolation: 'nearest' };
+    expect(new Set(warp(lab, w, h, o))).toEqual(new Set([0, 128, 255]));
+    const vals = new Set(img);
+    for (const v of warp(img, w, h, o)) expect(vals.has(v)).toBe(true);
+  });
+
+  it('identity gives the input back exactly, and offsets cut exact tiles', () => {
+    const w = 33;
+    const h = 17;
+    const img = noise(4, w * h);
+    const lab = labels(4, w * h);
+    for (const interpolation of ['linear', 'nearest'] as const) {
+      expect(warp(img, w, h, { interpolation })).toEqual(img);
+      expect(warp(lab, w, h, { interpolation })).toEqual(lab);
+    }
+    const tile = warp(img, w, h, { outWidth: 10, outHeight: 5, offsetX: 7, offsetY: 3 });
+    for (let y = 0; y < 5; y++)
+      for (let x = 0; x < 10; x++) expect(tile[y * 10 + x]).toBe(img[(y + 3) * w + x + 7]);
+    // Outside the image: half-sample-symmetric reflection.
+    const left = warp(img, w, h, { outWidth: 2, outHeight: 1, offsetX: -2, offsetY: 0 });
+    expect(Array.from(left)).toEqual([img[1], img[0]]);
+    const c = warp(img, w, h, {
+      outWidth: 2,
+      outHeight: 1,
+      offsetX: -2,
+      offsetY: 0,
+      boundary: 'constant',
+      constant: 5,
+    });
+    expect(Array.from(c)).toEqual([5, 5]);
+  });
+
+  it('a 90 degree rotation equals a plain array rotation; flips mirror the right axes', () => {
+    const n = 31;
+    const img = noise(5, n * n);
+    const lab = labels(5, n * n);
+    // out(x, y) = src(sx, sy) with sx = -(y - c) + c = n-1-y, sy = x - c + c = x.
+    const rot = [0, -1, 0, 1, 0, 0];
+    const wantImg = new Float32Array(n * n);
+    const wantLab = new Uint8Array(n * n);
+    for (let y = 0; y < n; y++) {
+      for (let x = 0; x < n; x++) {
+        wantImg[y * n + x] = img[x * n + (n - 1 - y)]!;
+        wantLab[y * n + x] = lab[x * n + (n - 1 - y)]!;
+      }
+    }
+    expect(warp(img, n, n, { affine: rot, interpolation: 'linear' })).toEqual(wantImg);
+    expect(warp(lab, n, n, { affine: rot, interpolation: 'nearest' })).toEqual(wantLab);
+    const w = 12;
+    const h = 7;
+    const a = noise(6, w * h);
+    const hf = warp(a, w, h, { affine: [-1, 0, 0, 0, 1, 0] });
+    const vf = warp(a, w, h, { affine: [1, 0, 0, 0, -1, 0] });
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        expect(hf[y * w + x]).toBe(a[y * w + (w - 1 - x)]);
+        expect(vf[y * w + x]).toBe(a[(h - 1 - y) * w + x]);
+      }
+    }
+  });
+
+  it('rejects bad arguments with AugmentError', () => {
+    const img = new Float32Array(12);
+    const bad: [unknown, number, number, WarpOptions][] = [
+      [img, 4, 4, {}],
+      [new Int16Array(12), 4, 3, {}],
+      [img, 4, 3, { dx: new Float32Array(12) }],
+      [img, 4, 3, { dx: new Float32Array(11), dy: new Float32Array(11) }],
+      [img, 4, 3, { affine: [1, 0, 0] }],
+      [img, 4, 3, { affine: [1, 0, NaN, 0, 1, 0] }],
+      [img, 4, 3, { interpolation: 'cubic' as 'linear' }],
+      [img, 4, 3, { boundary: 'wrap' as 'reflect' }],
+      [img, 4, 3, { outWidth: 0 }],
+      [img, 4, 3, { offsetX: 0.5 }],
+      [new Uint8Array(12), 4, 3, { boundary: 'constant', constant: 300 }],
+    ];
+    for (const [src, w, h, o] of bad) expect(() => warp(src as Float32Array, w, h, o)).toThrow(AugmentError);
+  });
+
+  it.skipIf(!HAVE_ISBI)('matches the reference on an ISBI slice and its label with an elastic field', () => {
+    const { image, label } = isbiSlice(3);
+    const { dx, dy } = elasticField(512, 512, { alpha: 200, sigma: 12, seed: 1 });
+    const o: WarpOptions = { dx, dy, affine: [0.95, 0.2, 4, -0.2, 0.95, -3] };
+    expect(maxAbsDiff(warp(image, 512, 512, o), warpJs(image, 512, 512, o))).toBe(0);
+    const lo = { ...o, interpolation: 'nearest' as const };
+    const got = warp(label, 512, 512, lo);
+    expect(maxAbsDiff(got, warpJs(label, 512, 512, lo))).toBe(0);
+    expect(new Set(got)).toEqual(new Set(label));
+  });
+});
