@@ -106,7 +106,7 @@ export interface TrainOptions {
   checkpointEvery?: number;
   /** Backend to initialise; default: keep the active tfjs backend (the Node wrapper defaults to 'wasm'). */
   backend?: BackendName;
-  /** Tile size for validation's overlap-tile prediction. Default `tileSize`. */
+  /** Tile size for validation's overlap-tile prediction. Default: `predictTiled`'s (256 for 'same', shrunk to the slice; the training tile for 'valid'). */
   validationTileSize?: number;
   /** Load the best checkpoint's weights into the returned model at the end. Default false. */
   restoreBest?: boolean;
@@ -148,5 +148,5 @@ export interface ResolvedConfig {
   model: ModelOptions;
   seed: number;
   split: { train: number[]; validation: number[] };
-  validationTileSize: number;
+  validationTileSize: number | null;
 }

@@ -2,25 +2,27 @@ import type { StackPixels } from './options.js';
 import { TrainConfigError } from './errors.js';
 
 /**
- * Normalises every slice to zero mean and unit variance (float32). Per slice, so intensity drift
- * along a stack does not matter and a single image at prediction time is treated like a training
- * slice. `predict` uses the same function.
+ * Scales every slice to [0, 1] by its own minimum and maximum (float32), the range the
+ * augmentation's intensity transforms assume. Per slice, so intensity drift along a stack and
+ * 8/12/16-bit or float data all look alike, and a single image at prediction time is treated like
+ * a training slice. `predict` uses the same function. A constant slice becomes all zeros.
  */
 export function prepareImages(data: StackPixels, width: number, height: number, count: number): Float32Array {
   const plane = width * height;
   const out = new Float32Array(plane * count);
   for (let s = 0; s < count; s++) {
-    let sum = 0;
-    let sq = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
     for (let i = s * plane; i < (s + 1) * plane; i++) {
       const v = data[i]!;
-      sum += v;
-      sq += v * v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
-    const mean = sum / plane;
-    const std = Math.sqrt(Math.max(sq / plane - mean * mean, 0));
-    const inv = std > 1e-6 ? 1 / std : 1;
-    for (let i = s * plane; i < (s + 1) * plane; i++) out[i] = (data[i]! - mean) * inv;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+      throw new TrainConfigError(`slice ${s} contains non-finite values`);
+    }
+    const inv = hi > lo ? 1 / (hi - lo) : 0;
+    for (let i = s * plane; i < (s + 1) * plane; i++) out[i] = (data[i]! - lo) * inv;
   }
   return out;
 }

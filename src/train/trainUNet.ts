@@ -7,7 +7,7 @@
 // loss; resuming replays exactly what the uninterrupted run would have done.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { defaultAugmentConfig } from '../augment/index.js';
+import { checkAugmentConfig, defaultAugmentConfig } from '../augment/index.js';
 import type { AugmentConfig } from '../augment/index.js';
 import { initBackend } from '../backend/index.js';
 import { evaluateSegmentation } from '../metrics/index.js';
@@ -158,11 +158,15 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   const modelOpts: Partial<ModelOptions> = { ...(options.model ?? {}) };
   const classes = modelOpts.classes ?? 2;
   const tileSize = positiveInt('tileSize', options.tileSize ?? modelOpts.inputSize ?? 128);
-  const model0: ModelOptions = { ...modelOpts, inputSize: tileSize, inChannels: 1, classes } as ModelOptions;
+  // 'same' models take any size (tiles in training, larger tiles in validation); 'valid' models
+  // need a fixed input (predictTiled rebuilds them for other sizes).
+  const valid = (modelOpts.padding ?? 'same') === 'valid';
+  const model0: ModelOptions = { ...modelOpts, inputSize: valid ? tileSize : null, inChannels: 1, classes };
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw new TrainConfigError(`seed must be a number, got ${seed}`);
   model0.seed = model0.seed ?? seed;
-  const outputSize = (model0.padding ?? 'same') === 'valid' ? unetOutputSize(tileSize, model0) : tileSize;
+  // Throws UNetConfigError when the tile does not flow through the network.
+  const outputSize = unetOutputSize(tileSize, model0);
   const split = splitSlices(count, options.validation ?? 0.1);
   const batchSize = positiveInt('batchSize', options.batchSize ?? 2);
   const epochs = options.epochs ?? 10;
@@ -175,14 +179,14 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   );
   const learningRate = options.learningRate ?? 1e-3;
   if (!(learningRate > 0)) throw new TrainConfigError(`learningRate must be > 0, got ${learningRate}`);
-  const augment: AugmentConfig | false =
-    options.augment === false
-      ? false
-      : ({ ...defaultAugmentConfig, ...(options.augment ?? {}) } as AugmentConfig);
+  const augment = options.augment === false ? false : mergeAugment(options.augment ?? {});
   const weights = options.weights === undefined ? {} : options.weights;
   const dice = options.dice ?? 0;
   const checkpointEvery = options.checkpointEvery ?? 0;
-  const validationTileSize = positiveInt('validationTileSize', options.validationTileSize ?? tileSize);
+  const validationTileSize =
+    options.validationTileSize === undefined
+      ? null
+      : positiveInt('validationTileSize', options.validationTileSize);
   const config: ResolvedConfig = {
     width,
     height,
@@ -396,6 +400,18 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   };
 }
 
+/** `defaultAugmentConfig` with `partial` merged in one level deep ({ elastic: { p: 1 } } keeps alpha/sigma). */
+export function mergeAugment(partial: Partial<AugmentConfig>): AugmentConfig {
+  const out = structuredClone(defaultAugmentConfig) as AugmentConfig;
+  const o = out as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(partial)) {
+    const d = o[k];
+    o[k] = v && typeof v === 'object' && !Array.isArray(v) && d && typeof d === 'object' ? { ...d, ...v } : v;
+  }
+  checkAugmentConfig(out);
+  return out;
+}
+
 function dropoutLayers(model: LayersModel): SeededDropout[] {
   return model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
 }
@@ -441,7 +457,7 @@ async function validate(
   stack: TrainStack,
   labels: Uint8Array,
   slices: readonly number[],
-  tileSize: number,
+  tileSize: number | null,
   batchSize: number,
 ): Promise<ValidationMetrics> {
   const { width, height } = stack;
@@ -453,8 +469,8 @@ async function validate(
     const image = stack.data.slice(s * plane, (s + 1) * plane);
     const truth = labels.subarray(s * plane, (s + 1) * plane);
     const { probabilities, labels: pred } = await predictTiled(model, image, width, height, {
-      tileSize,
       batchSize,
+      ...(tileSize !== null ? { tileSize } : {}),
     });
     const classes = probabilities.length / plane;
     let sum = 0;

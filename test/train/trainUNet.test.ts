@@ -1,15 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyProblem } from './helpers.js';
 
-vi.mock('../../src/infer/index.js', async () => ({
-  predictTiled: (await import('./standins.js')).predictTiledStandIn,
-}));
-
-const { trainUNet, MemoryCheckpointStore, TrainConfigError, readJsonFile } =
-  await import('../../src/train/index.js');
-const { UNetConfigError } = await import('../../src/model/index.js');
-const { initBackend } = await import('../../src/backend/index.js');
+import { initBackend } from '../../src/backend/index.js';
+import { UNetConfigError } from '../../src/model/index.js';
+import { MemoryCheckpointStore, readJsonFile, TrainConfigError, trainUNet } from '../../src/train/index.js';
 
 // 'wasm' with unet-wasm's gradient kernels: about 5x faster than 'cpu' on these tiny shapes.
 beforeAll(async () => {
@@ -69,8 +64,7 @@ describe('trainUNet', () => {
       batchSize: 2,
       tileSize: 8,
       learningRate: 5e-3,
-      augment: false as const,
-      weights: false as const,
+      // Default augmentation and weight maps: the batches must replay exactly after a resume.
       model: { depth: 1, baseFilters: 3, batchNorm: true, dropout: 0.2 },
       seed: 7,
     };

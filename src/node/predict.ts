@@ -1,0 +1,129 @@
+// Prediction from files: load a checkpoint directory, run overlap-tile inference on every slice of
+// a TIFF stack, write probability maps (float32 TIFF) and label maps (8-bit TIFF).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadLayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { initBackend } from '../backend/index.js';
+import type { BackendName } from '../backend/index.js';
+import { predictTiled } from '../infer/index.js';
+import { SeededDropout } from '../model/index.js';
+import { CheckpointError, filesToArtifacts, prepareImages, readJsonFile } from '../train/index.js';
+import type { CheckpointState } from '../train/index.js';
+import { writeTiffFile } from './files.js';
+import { readStack } from './stacks.js';
+
+// Keeps the model module (and its custom layer registrations) in the bundle.
+void SeededDropout;
+
+/** A loaded checkpoint: the model and, when present, its training state. */
+export interface LoadedModel {
+  model: LayersModel;
+  /** The checkpoint directory actually used. */
+  dir: string;
+  state: CheckpointState | null;
+}
+
+/** Finds the checkpoint in `dir`: `dir` itself if it holds model.json, else `dir/best`, else `dir/last`. */
+export function resolveModelDir(dir: string): string {
+  for (const d of [dir, join(dir, 'best'), join(dir, 'last')]) {
+    if (existsSync(join(d, 'model.json'))) return d;
+  }
+  throw new CheckpointError(`no model.json in ${dir} (nor in ${join(dir, 'best')} or ${join(dir, 'last')})`);
+}
+
+/** Loads a tfjs layers model saved by the trainer (or any tfjs model.json with its weight files). */
+export async function loadModelDir(dir: string): Promise<LoadedModel> {
+  const d = resolveModelDir(dir);
+  const files: Record<string, Uint8Array> = {};
+  for (const f of readdirSync(d)) files[f] = new Uint8Array(readFileSync(join(d, f)));
+  const model = await loadLayersModel(tf.io.fromMemory(filesToArtifacts(files)));
+  const state = files['state.json'] ? readJsonFile<CheckpointState>(files, 'state.json') : null;
+  return { model, dir: d, state };
+}
+
+export interface PredictFilesOptions {
+  /** Checkpoint or training output directory. */
+  model: string;
+  /** Image stack (TIFF). */
+  images: string;
+  /** Probability maps (float32 TIFF). */
+  out: string;
+  /** Label maps (8-bit TIFF). Default: `<out stem>-labels.tif`. */
+  labelsOut?: string;
+  /** Overlap-tile size. Default: the training tile size, else 256. */
+  tileSize?: number;
+  /** Default 4. */
+  batchSize?: number;
+  /** Average the 8 flips/rotations. Default false. */
+  tta?: boolean;
+  /** Default 'wasm'. */
+  backend?: BackendName;
+  /** Called after each slice. */
+  onSlice?: (done: number, total: number) => void;
+}
+
+export interface PredictFilesResult {
+  probabilities: string;
+  labels: string;
+  count: number;
+  width: number;
+  height: number;
+  classes: number;
+  modelDir: string;
+}
+
+/** Default path of the label maps next to the probability maps: `y.tif` → `y-labels.tif`. */
+export function defaultLabelsPath(out: string): string {
+  const ext = extname(out);
+  return join(dirname(out), `${basename(out, ext)}-labels${ext || '.tif'}`);
+}
+
+/**
+ * Predicts every slice of a TIFF stack. Probabilities: for two classes one float32 page per slice
+ * holding P(class 1) (cell); for more classes, `classes` pages per slice (slice-major). Labels: one
+ * 8-bit page per slice, class × 255/(classes − 1), i.e. 0 = membrane and 255 = cell for two classes
+ * like the ISBI labels.
+ */
+export async function predictFiles(o: PredictFilesOptions): Promise<PredictFilesResult> {
+  await initBackend(o.backend ?? 'wasm');
+  const stack = await readStack(o.images, 'image');
+  const { model, dir, state } = await loadModelDir(o.model);
+  try {
+    const { width, height, count } = stack;
+    const plane = width * height;
+    const data = prepareImages(stack.data, width, height, count);
+    // Default: predictTiled's choice (the model's own input size for 'valid', 256 for 'same').
+    const tileSize = o.tileSize ?? state?.config.validationTileSize ?? undefined;
+    const probPages: { width: number; height: number; data: Float32Array }[] = [];
+    const labelPages: { width: number; height: number; data: Uint8Array }[] = [];
+    let classes = 2;
+    for (let s = 0; s < count; s++) {
+      const image = data.slice(s * plane, (s + 1) * plane);
+      const r = await predictTiled(model, image, width, height, {
+        ...(tileSize !== undefined ? { tileSize } : {}),
+        batchSize: o.batchSize ?? 4,
+        tta: o.tta ?? false,
+      });
+      classes = r.probabilities.length / plane;
+      const scale = 255 / (classes - 1);
+      const lab = new Uint8Array(plane);
+      for (let i = 0; i < plane; i++) lab[i] = Math.round(r.labels[i]! * scale);
+      labelPages.push({ width, height, data: lab });
+      const channels = classes === 2 ? [1] : Array.from({ length: classes }, (_, c) => c);
+      for (const c of channels) {
+        const p = new Float32Array(plane);
+        for (let i = 0; i < plane; i++) p[i] = r.probabilities[i * classes + c]!;
+        probPages.push({ width, height, data: p });
+      }
+      o.onSlice?.(s + 1, count);
+    }
+    const labelsPath = o.labelsOut ?? defaultLabelsPath(o.out);
+    await writeTiffFile(o.out, probPages, { compression: 'deflate' });
+    await writeTiffFile(labelsPath, labelPages, { compression: 'deflate' });
+    return { probabilities: o.out, labels: labelsPath, count, width, height, classes, modelDir: dir };
+  } finally {
+    model.dispose();
+  }
+}
