@@ -1,15 +1,17 @@
 // The batch function the workers run: the trainer's own `makeBatch`, so that a batch is
 // identical whether it is computed on the training thread or in a worker.
-import { makeBatch } from './standInMakeBatch.js';
+import { makeBatch } from '../src/train/makeBatch.js';
+import type { AugmentConfig } from '../src/augment/index.js';
+import type { TileSpec, WeightOptions } from '../src/train/makeBatch.js';
 import type { BatchJob, BatchRecord, StackData } from './protocol.js';
 
 /** Sent once at pool start: everything about a batch that does not change from batch to batch. */
 export interface PoolBatchOptions {
-  tile: { inputSize: number; outputSize: number };
-  /** An `AugmentConfig`, or false for plain random crops. */
-  augment: unknown;
+  tile: TileSpec;
+  /** Augmentation, or false for plain random crops. */
+  augment: AugmentConfig | false;
   /** `weightMap` options, or false for unit weights. */
-  weights: unknown;
+  weights: WeightOptions | false;
 }
 
 /** Per batch, from the pool's `plan`: which slices, and the batch seed (e.g. mixSeed(seed, epoch, step)). */
@@ -31,8 +33,8 @@ export function batchFn(stack: StackData, options: unknown, job: BatchJob): Batc
     stack.labels,
     indices,
     tile,
-    augment as never,
-    weights as never,
+    augment,
+    weights,
     seed,
   );
   return batch as unknown as BatchRecord;

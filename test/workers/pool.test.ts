@@ -6,6 +6,9 @@ import { createNodeBatchPool } from '../../workers/node.js';
 import { WorkerPoolError, shareStack } from '../../workers/index.js';
 import type { BatchPool, BatchRecord, StackData } from '../../workers/index.js';
 import { Rng, mixSeed } from '../../src/random/index.js';
+import { defaultAugmentConfig } from '../../src/augment/index.js';
+import { batchSeed, epochOrder, makeBatch, stepIndices } from '../../src/train/index.js';
+import { trainerPlan } from '../../workers/trainerPlan.js';
 import { bundleWorker } from './bundle.js';
 
 const SEED = 1234;
@@ -90,6 +93,49 @@ describe('BatchPool on worker_threads', () => {
     expect(p.stats().batches).toBe(2 * STEPS);
   });
 
+  it('runs the real augmentation and weight maps off-thread with identical results (3 workers)', async () => {
+    const full: PoolBatchOptions = {
+      tile: { inputSize: 20, outputSize: 20 },
+      augment: { ...defaultAugmentConfig },
+      weights: { w0: 10, sigma: 5 },
+    };
+    const p = pool({ workers: 3, batchOptions: full });
+    for (let k = 0; k < STEPS; k++) {
+      const got = await p.batch(1, k);
+      const want = batchFn(makeStack(), full, { epoch: 1, index: k, args: plan(1, k) });
+      expect(got.images).toEqual(want.images);
+      expect(got.labels).toEqual(want.labels);
+      expect(got.weights).toEqual(want.weights);
+      // The weight map is really on: not all ones.
+      expect((got.weights as Float32Array).some((w) => w !== 1)).toBe(true);
+    }
+  });
+
+  it("with trainerPlan, gives exactly trainUNet's inline batches", async () => {
+    const train = [0, 1, 2, 4];
+    const p = pool({ workers: 2, plan: trainerPlan({ train, seed: 99, batchSize: 3 }) });
+    const stack = makeStack();
+    for (const [e, k] of [
+      [0, 0],
+      [0, 1],
+      [2, 3],
+    ] as const) {
+      const inline = makeBatch(
+        { data: stack.images as Float32Array, width: W, height: H, count: N },
+        stack.labels,
+        stepIndices(epochOrder(train, 99, e).order, k, 3),
+        batchOptions.tile,
+        false,
+        false,
+        batchSeed(99, e, k),
+      );
+      const got = await p.batch(e, k);
+      expect(got.indices).toEqual(inline.indices);
+      expect(got.images).toEqual(inline.images);
+      expect(got.labels).toEqual(inline.labels);
+    }
+  });
+
   it('gives the same batch for (seed, epoch, k) when the consumer jumps (resume)', async () => {
     const p = pool({ workers: 2 });
     const later = await p.batch(3, 2);
@@ -110,12 +156,12 @@ describe('BatchPool on worker_threads', () => {
   });
 
   it('rejects a batch that throws in the worker, with the cause, and fails later requests', async () => {
-    const bad = { ...batchOptions, tile: { inputSize: 64, outputSize: 64 } };
+    const bad = { ...batchOptions, tile: { inputSize: 17, outputSize: 16 } };
     const p = pool({ workers: 3, batchOptions: bad });
     const err = await p.batch(0, 0).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkerPoolError);
-    expect((err as Error).message).toMatch(/RangeError: bad tile 64/);
-    await expect(p.batch(0, 1)).rejects.toThrow(/RangeError/);
+    expect((err as Error).message).toMatch(/TrainConfigError: bad tile spec/);
+    await expect(p.batch(0, 1)).rejects.toThrow(/TrainConfigError/);
   });
 
   it.each([

@@ -1,0 +1,194 @@
+// `unet-wasm train-headless`: the same flags as `train`, but the very same trainUNet runs in
+// headless Chromium on tfjs's WebGL (default) or WebGPU backend, with checkpoints on disk.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type {
+  HeadlessData,
+  HeadlessTrainOptions,
+  HeadlessTrainResponse,
+} from '../../browser/headlessPage.js';
+import type { GpuInfo } from '../../browser/gpuInfo.js';
+import type { BackendName } from '../../backend/index.js';
+import { formatEpoch, formatProgress, TrainConfigError } from '../../train/index.js';
+import type { BatchInfo, EpochRecord } from '../../train/index.js';
+import { parseTrainArgs } from '../args.js';
+import type { TrainArgs } from '../args.js';
+import type { CliIO } from '../cli.js';
+import { SYNTHETIC_DEFAULTS } from '../cli.js';
+import { ProgressLine } from '../progressLine.js';
+import { HeadlessSession } from './session.js';
+import type { HeadlessSessionOptions } from './session.js';
+
+export interface RunHeadlessOptions extends Omit<HeadlessSessionOptions, 'images' | 'labels'> {
+  /** Paths of the image and label TIFF stacks; both or neither (then `data` must say what to train on). */
+  images?: string;
+  labels?: string;
+  /** Data generated in the page instead of files, e.g. the synthetic EM dataset. */
+  data?: HeadlessData;
+  /** Trainer options (serialisable `TrainOptions`). */
+  train: HeadlessTrainOptions;
+  /** Default 'webgl'. */
+  backend?: BackendName;
+  /** Prints the renderer line and warnings. Default: ignored. */
+  info?: (line: string) => void;
+  /** Aborting stops training after the current step (a checkpoint is saved), then closes the browser. */
+  signal?: AbortSignal;
+}
+
+export interface HeadlessRunResult {
+  result: HeadlessTrainResponse;
+  gpu: GpuInfo;
+}
+
+/** One line describing the page's GPU, and a loud warning when it renders in software. */
+export function describeGpu(gpu: GpuInfo, backend: BackendName): string[] {
+  const lines = [
+    `GPU (WebGL UNMASKED_RENDERER_WEBGL): ${gpu.webglRenderer ?? 'no WebGL'}` +
+      (gpu.webgpuAdapter ? `; WebGPU adapter: ${gpu.webgpuAdapter}` : '') +
+      `; cross-origin isolated: ${gpu.crossOriginIsolated ? 'yes' : 'no'}`,
+  ];
+  if (gpu.software && (backend === 'webgl' || backend === 'webgpu')) {
+    lines.push(
+      '!!! WARNING: the browser renders with SwiftShader, i.e. in SOFTWARE on the CPU. Training on ' +
+        `'${backend}' will be very slow (a base-16 depth-4 step at 128x128 takes ~25 s here, ~1 s on ` +
+        "'wasm'). Use a machine with a GPU, or train in Node with --backend wasm. !!!",
+    );
+  }
+  return lines;
+}
+
+function readBytes(path: string, what: string): Uint8Array {
+  if (!existsSync(path)) throw new TrainConfigError(`${what} file not found: ${path}`);
+  if (!statSync(path).isFile()) throw new TrainConfigError(`${what} path is not a file: ${path}`);
+  return new Uint8Array(readFileSync(path));
+}
+
+/**
+ * Trains in headless Chromium. Resolves with the page's result once training ends (or stops on
+ * `signal`); the browser is always closed. Checkpoints are in `outDir` as the run goes.
+ */
+export async function runHeadless(options: RunHeadlessOptions): Promise<HeadlessRunResult> {
+  const { images, labels, data, train, signal, info, ...rest } = options;
+  const backend = options.backend ?? 'webgl';
+  if ((images === undefined) !== (labels === undefined)) {
+    throw new TrainConfigError('runHeadless needs both images and labels, or neither');
+  }
+  if (!images && !data) throw new TrainConfigError('runHeadless needs images and labels, or data');
+  const session = await HeadlessSession.open({
+    ...rest,
+    ...(images && labels ? { images: readBytes(images, 'image'), labels: readBytes(labels, 'label') } : {}),
+  });
+  const onAbort = (): void => {
+    session.abort().catch(() => session.close());
+  };
+  try {
+    for (const l of describeGpu(session.gpu, backend)) info?.(l);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    const result = await session.train({ options: train, backend, ...(data ? { data } : {}) });
+    return { result, gpu: session.gpu };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await session.close();
+  }
+}
+
+/** Trainer options from `train` flags, as the Node CLI maps them (minus backend and directory). */
+export function headlessTrainOptions(a: TrainArgs, synthetic: boolean): HeadlessTrainOptions {
+  const d = SYNTHETIC_DEFAULTS;
+  const model: NonNullable<HeadlessTrainOptions['model']> = { batchNorm: a.batchNorm };
+  const depth = a.depth ?? (synthetic ? d.depth : undefined);
+  const filters = a.filters ?? (synthetic ? d.filters : undefined);
+  if (depth !== undefined) model.depth = depth;
+  if (filters !== undefined) model.baseFilters = filters;
+  if (a.padding) model.padding = a.padding;
+  if (a.dropout !== undefined) model.dropout = a.dropout;
+  if (a.upsampling) model.upsampling = a.upsampling;
+  const o: HeadlessTrainOptions = {
+    model,
+    seed: a.seed,
+    resume: a.resume,
+    weights: a.weights,
+    restoreBest: true,
+  };
+  const epochs = a.epochs ?? (synthetic ? d.epochs : undefined);
+  const batchSize = a.batchSize ?? (synthetic ? d.batchSize : undefined);
+  const tile = a.tile ?? (synthetic ? d.tile : undefined);
+  const steps = a.stepsPerEpoch ?? (synthetic ? d.stepsPerEpoch : undefined);
+  if (epochs !== undefined) o.epochs = epochs;
+  if (batchSize !== undefined) o.batchSize = batchSize;
+  if (tile !== undefined) o.tileSize = tile;
+  if (steps !== undefined) o.stepsPerEpoch = steps;
+  if (a.lr !== undefined) o.learningRate = a.lr;
+  if (a.validation !== undefined) o.validation = a.validation;
+  if (!a.augment) o.augment = false;
+  if (a.dice !== undefined) o.dice = a.dice;
+  if (a.checkpointEvery !== undefined) o.checkpointEvery = a.checkpointEvery;
+  return o;
+}
+
+/**
+ * The `train-headless` command: `train`'s flags, `--backend` defaulting to 'webgl'. Resolves to
+ * the exit code (130 when stopped by Ctrl-C through `io.signal`); errors propagate to the CLI.
+ */
+export async function trainHeadlessCommand(argv: string[], io: CliIO): Promise<number> {
+  const a = parseTrainArgs(argv);
+  const backend: BackendName = argv.some((s) => s === '--backend' || s.startsWith('--backend='))
+    ? a.backend
+    : 'webgl';
+  const synthetic = !a.images;
+  const d = SYNTHETIC_DEFAULTS;
+  const data: HeadlessData | undefined = synthetic
+    ? { kind: 'synthetic', count: d.count, width: d.size, height: d.size, seed: a.seed }
+    : undefined;
+  if (synthetic) {
+    io.stdout.write(
+      `No --images given: training on the embedded synthetic EM dataset (${d.count} slices of ${d.size}x${d.size}, seed ${a.seed}).\n`,
+    );
+  }
+  const progress = new ProgressLine(io.stdout);
+  let last: EpochRecord | undefined;
+  const epochs = a.epochs ?? (synthetic ? d.epochs : 10);
+  io.stdout.write(`Starting headless Chromium (backend '${backend}')…\n`);
+  const { result } = await runHeadless({
+    outDir: a.out,
+    ...(a.images && a.labels ? { images: a.images, labels: a.labels } : {}),
+    ...(data ? { data } : {}),
+    train: headlessTrainOptions(a, synthetic),
+    backend,
+    ...(io.signal ? { signal: io.signal } : {}),
+    info: (l) => io.stdout.write(`${l}\n`),
+    log: (l) => io.stderr.write(`${l}\n`),
+    onProgress: (info: BatchInfo) => {
+      if (!a.quiet) progress.update(formatProgress(info, last, last?.validationSeconds ?? 0));
+    },
+    onEpoch: (record) => {
+      last = record;
+      progress.line(formatEpoch(record, Math.max(epochs, record.epoch + 1)));
+    },
+  });
+  progress.done();
+  if (result.resumedFrom) {
+    io.stdout.write(
+      `Resumed from ${join(a.out, 'last')} at epoch ${result.resumedFrom.epoch + 1}, step ${result.resumedFrom.step + 1}.\n`,
+    );
+  }
+  if (result.aborted) {
+    io.stdout.write(
+      `Interrupted: checkpoint saved in ${join(a.out, 'last')}; rerun with --resume to continue.\n`,
+    );
+    return 130;
+  }
+  const best = result.history.find((r) => r.epoch === result.bestEpoch);
+  if (best?.validation) {
+    const v = best.validation;
+    io.stdout.write(
+      `Best epoch ${best.epoch + 1}: validation pixel accuracy ${(v.pixelAccuracy * 100).toFixed(2)} % ` +
+        `(majority-class baseline ${(result.majorityBaseline * 100).toFixed(2)} %), mean IoU ${v.meanIoU.toFixed(4)}\n`,
+    );
+  }
+  io.stdout.write(
+    `Model: ${resolve(join(a.out, result.bestEpoch >= 0 ? 'best' : 'last'))} (tfjs model.json + weights.bin; trained on '${result.backend}' in Chromium)\n`,
+  );
+  return 0;
+}
