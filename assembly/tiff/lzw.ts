@@ -15,7 +15,8 @@ export function lzwInto(src: usize, srcLen: usize, dst: usize, dstCap: usize): i
   if (srcLen >= 2 && load<u8>(src) == 0 && (load<u8>(src + 1) & 1) != 0) return E_LZW_OLD;
   const end = src + srcLen;
   let p = src;
-  let buf: u32 = 0;
+  // Bit buffer: the low `nbits` bits of `buf` are the next unread bits, most significant first.
+  let buf: u64 = 0;
   let nbits: u32 = 0;
   let width: u32 = 9;
   let next: u32 = 258;
@@ -25,18 +26,20 @@ export function lzwInto(src: usize, srcLen: usize, dst: usize, dstCap: usize): i
   let haveOld = false;
   while (true) {
     if (nbits < width) {
-      // Up to two bytes are needed for a code of at most 12 bits.
-      if (p >= end) break;
-      buf = (buf << 8) | (<u32>load<u8>(p++));
-      nbits += 8;
-      if (nbits < width) {
-        if (p >= end) break;
-        buf = (buf << 8) | (<u32>load<u8>(p++));
-        nbits += 8;
+      if (p + 4 <= end) {
+        buf = (buf << 32) | (<u64>bswap<u32>(load<u32>(p)));
+        p += 4;
+        nbits += 32;
+      } else {
+        while (nbits < width && p < end) {
+          buf = (buf << 8) | (<u64>load<u8>(p++));
+          nbits += 8;
+        }
+        if (nbits < width) break;
       }
     }
     nbits -= width;
-    const code = (buf >>> nbits) & (((<u32>1) << width) - 1);
+    const code = (<u32>(buf >>> nbits)) & (((<u32>1) << width) - 1);
     if (code == 256) {
       width = 9;
       next = 258;
@@ -52,9 +55,9 @@ export function lzwInto(src: usize, srcLen: usize, dst: usize, dstCap: usize): i
       curLen = 1;
       op++;
     } else if (code < next) {
-      const e = table + ((<usize>code) << 3);
-      const s = dst + <usize>load<u32>(e);
-      curLen = <usize>load<u32>(e, 4);
+      const e = load<u64>(table + ((<usize>code) << 3));
+      const s = dst + <usize>(<u32>e);
+      curLen = <usize>(e >>> 32);
       let n = curLen;
       if (n > dstCap - op) n = dstCap - op;
       const d = dst + op;

@@ -5,12 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/index.js';
 import { openTiff } from '../../src/tiff/ifd.js';
 import { decodeTiff, TiffError } from '../../src/tiff/index.js';
-import { FIXTURES, flip, hasFixtures, readFixture } from './helpers.js';
+import {
+  buildTiff,
+  FIXTURES,
+  flip,
+  hasFixtures,
+  randomSamples,
+  readFixture,
+  type SynthPage,
+} from './helpers.js';
 
 const present = hasFixtures();
 if (!present) console.warn(`tiff fuzz test skipped: no fixtures in ${FIXTURES.pathname}`);
 
-const CASES = 2400;
+const CASES = Number(process.env.TIFF_FUZZ_CASES ?? 2400);
 const EXTREME = [0, 1, 0xff, 0xffff, 0x7fffffff, 0xffffffff, 0x10000, 3];
 
 function mutate(src: Uint8Array, ifds: number[], rng: Rng): Uint8Array {
@@ -57,7 +65,7 @@ describe.skipIf(!present)('decodeTiff on mutated fixtures', () => {
     const names = readdirSync(FIXTURES)
       .filter((f) => f.endsWith('.tif'))
       .sort();
-    const files = names.map((n) => {
+    const files: Array<{ n: string; bytes: Uint8Array; ifds: number[] }> = names.map((n) => {
       const bytes = readFixture(n);
       let ifds: number[] = [];
       try {
@@ -67,7 +75,54 @@ describe.skipIf(!present)('decodeTiff on mutated fixtures', () => {
       }
       return { n, bytes, ifds };
     });
-    const rng = new Rng(0x7f1ff);
+    // Plus layouts the fixtures lack: planar tiles, big-endian BigTIFF, float predictor, signed.
+    const r = new Rng(17);
+    const synth = (p: Omit<SynthPage, 'data'>): SynthPage => ({
+      ...p,
+      data: randomSamples(p.dtype, p.width * p.height * p.spp, () => r.next()),
+    });
+    const extra = [
+      buildTiff(
+        [
+          synth({
+            width: 40,
+            height: 33,
+            spp: 3,
+            dtype: 'u16',
+            planar: 2,
+            tile: [16, 16],
+            compression: 8,
+            predictor: 2,
+          }),
+        ],
+        {
+          littleEndian: false,
+        },
+      ),
+      buildTiff(
+        [
+          synth({
+            width: 30,
+            height: 20,
+            spp: 1,
+            dtype: 'f64',
+            compression: 5,
+            predictor: 3,
+            rowsPerStrip: 7,
+          }),
+        ],
+        {
+          bigTiff: true,
+          littleEndian: false,
+        },
+      ),
+      buildTiff([
+        synth({ width: 25, height: 9, spp: 2, dtype: 'i32', planar: 2, compression: 32773, rowsPerStrip: 4 }),
+        synth({ width: 13, height: 17, spp: 1, dtype: 'bit', compression: 5, tile: [16, 16] }),
+      ]),
+    ];
+    extra.forEach((e, i) => files.push({ n: `synthetic-${i}`, bytes: e.bytes, ifds: e.ifdOffsets }));
+    const rng = new Rng(Number(process.env.TIFF_FUZZ_SEED ?? 0x7f1ff));
     let decoded = 0;
     let rejected = 0;
     let slowest = 0;
