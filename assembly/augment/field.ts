@@ -1,13 +1,9 @@
-// Elastic displacement field: uniform noise in [-1, 1) from the xoshiro128** stream (dx first,
-// then dy, exactly as src/random's Rng would draw them), each blurred with the Deriche
-// Gaussian, then multiplied by alpha.
+// Elastic displacement field: uniform noise in [-1, 1) from xoshiro128** (four interleaved
+// generators per field, see noise4; 8 states of 4 words at `state`: dx's then dy's), each
+// blurred with the Deriche Gaussian, then multiplied by alpha.
 import { E_ARGS, E_MEMORY, inMemory } from './util';
-import { rngLoad, rngStore, rngNext } from './xoshiro';
+import { noise4 } from './xoshiro';
 import { checkBlurArgs, blurImage } from './blur';
-
-function fillUniform(out: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<f32>(out + ((<usize>i) << 2), <f32>(-1.0 + 2.0 * rngNext()));
-}
 
 function scale(p: usize, n: i32, alpha: f32): void {
   const a = f32x4.splat(alpha);
@@ -32,13 +28,11 @@ export function augElasticField(
 ): i32 {
   const err = checkBlurArgs(dx, dy, tmp, scratch, w, h, co, settle);
   if (err != 0) return err;
-  if (!inMemory(state, 16)) return E_MEMORY;
+  if (!inMemory(state, 128)) return E_MEMORY;
   if (dx == dy) return E_ARGS;
   const n = w * h;
-  rngLoad(state);
-  fillUniform(dx, n);
-  fillUniform(dy, n);
-  rngStore(state);
+  noise4(state, dx, n);
+  noise4(state + 64, dy, n);
   blurImage(dx, dx, tmp, scratch, w, h, co, settle);
   blurImage(dy, dy, tmp, scratch, w, h, co, settle);
   scale(dx, n, alpha);

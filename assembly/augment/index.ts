@@ -1,5 +1,5 @@
 // Kernels of the augment area; re-exported by assembly/index.ts.
-export { augXoshiroU32, augUniformF32 } from './xoshiro';
+export { augXoshiroU32, augUniformF32, augNoise4 } from './xoshiro';
 export { augGaussianBlurF32, augBlurScratchBytes } from './blur';
 export { augWarp } from './warp';
 export { augElasticField } from './field';

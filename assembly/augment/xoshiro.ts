@@ -65,3 +65,118 @@ export function augUniformF32(state: usize, out: usize, n: i32, lo: f64, hi: f64
   rngStore(state);
   return 0;
 }
+
+/**
+ * Four xoshiro128** generators side by side, one per i32x4 lane (states at `states`: lane k's
+ * words s0..s3 at states + 16 k). out[i] takes the next output u of lane i % 4 and becomes the
+ * exact float ((u >>> 8) - 2^23) / 2^23, uniform in [-1, 1). Lanes of a last partial group draw
+ * too but are not stored. The advanced states are written back.
+ */
+export function noise4(states: usize, out: usize, n: i32): void {
+  // Transpose the four states so that vector j holds word j of every lane.
+  let a = v128.load(states);
+  let b = v128.load(states, 16);
+  let c = v128.load(states, 32);
+  let d = v128.load(states, 48);
+  let s0 = v128.shuffle<i32>(
+    v128.shuffle<i32>(a, b, 0, 4, 1, 5),
+    v128.shuffle<i32>(c, d, 0, 4, 1, 5),
+    0,
+    1,
+    4,
+    5,
+  );
+  let s1 = v128.shuffle<i32>(
+    v128.shuffle<i32>(a, b, 0, 4, 1, 5),
+    v128.shuffle<i32>(c, d, 0, 4, 1, 5),
+    2,
+    3,
+    6,
+    7,
+  );
+  let s2 = v128.shuffle<i32>(
+    v128.shuffle<i32>(a, b, 2, 6, 3, 7),
+    v128.shuffle<i32>(c, d, 2, 6, 3, 7),
+    0,
+    1,
+    4,
+    5,
+  );
+  let s3 = v128.shuffle<i32>(
+    v128.shuffle<i32>(a, b, 2, 6, 3, 7),
+    v128.shuffle<i32>(c, d, 2, 6, 3, 7),
+    2,
+    3,
+    6,
+    7,
+  );
+  const five = i32x4.splat(5);
+  const nine = i32x4.splat(9);
+  const bias = i32x4.splat(8388608);
+  const scale = f32x4.splat(1.1920928955078125e-7); // 2^-23
+  for (let i = 0; i < n; i += 4) {
+    const m = i32x4.mul(s1, five);
+    const r = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+    const t = i32x4.shl(s1, 9);
+    s2 = v128.xor(s2, s0);
+    s3 = v128.xor(s3, s1);
+    s1 = v128.xor(s1, s2);
+    s0 = v128.xor(s0, s3);
+    s2 = v128.xor(s2, t);
+    s3 = v128.or(i32x4.shl(s3, 11), i32x4.shr_u(s3, 21));
+    const v = f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(r, 8), bias)), scale);
+    const o = out + ((<usize>i) << 2);
+    if (i + 4 <= n) {
+      v128.store(o, v);
+    } else {
+      store<f32>(o, f32x4.extract_lane(v, 0));
+      if (i + 1 < n) store<f32>(o, f32x4.extract_lane(v, 1), 4);
+      if (i + 2 < n) store<f32>(o, f32x4.extract_lane(v, 2), 8);
+    }
+  }
+  // Transpose back.
+  a = v128.shuffle<i32>(
+    v128.shuffle<i32>(s0, s1, 0, 4, 1, 5),
+    v128.shuffle<i32>(s2, s3, 0, 4, 1, 5),
+    0,
+    1,
+    4,
+    5,
+  );
+  b = v128.shuffle<i32>(
+    v128.shuffle<i32>(s0, s1, 0, 4, 1, 5),
+    v128.shuffle<i32>(s2, s3, 0, 4, 1, 5),
+    2,
+    3,
+    6,
+    7,
+  );
+  c = v128.shuffle<i32>(
+    v128.shuffle<i32>(s0, s1, 2, 6, 3, 7),
+    v128.shuffle<i32>(s2, s3, 2, 6, 3, 7),
+    0,
+    1,
+    4,
+    5,
+  );
+  d = v128.shuffle<i32>(
+    v128.shuffle<i32>(s0, s1, 2, 6, 3, 7),
+    v128.shuffle<i32>(s2, s3, 2, 6, 3, 7),
+    2,
+    3,
+    6,
+    7,
+  );
+  v128.store(states, a);
+  v128.store(states, b, 16);
+  v128.store(states, c, 32);
+  v128.store(states, d, 48);
+}
+
+/** Kernel form of noise4 (for tests): states = 4 x 4 u32, out = n f32. */
+export function augNoise4(states: usize, out: usize, n: i32): i32 {
+  if (n < 0) return E_ARGS;
+  if (!inMemory(states, 64) || (n > 0 && !inMemory(out, (<u64>n) << 2))) return E_MEMORY;
+  noise4(states, out, n);
+  return 0;
+}

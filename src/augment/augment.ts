@@ -4,6 +4,7 @@ import { elasticWarpPairWasm, type WarpKernelParams } from '../kernels/augment.j
 import { Rng } from '../random/index.js';
 import { defaultAugmentConfig, type AugmentConfig, type Range, type Toggle } from './config.js';
 import { dericheCoefficients } from './deriche.js';
+import { fieldNoiseStates } from './fieldNoise.js';
 import { AugmentError } from './errors.js';
 import { adjustIntensity, addGaussianNoise } from './intensity.js';
 import { checkSeed, checkSize } from './validate.js';
@@ -226,7 +227,7 @@ function applyWindow(
   };
   const field = d.elastic
     ? {
-        state: new Rng(d.elastic.seed).getState(),
+        states: fieldNoiseStates(d.elastic.seed),
         k: dericheCoefficients(d.elastic.sigma),
         alpha: d.elastic.alpha,
       }

@@ -1,6 +1,6 @@
 import { elasticFieldWasm } from '../kernels/augment.js';
-import { Rng } from '../random/index.js';
 import { dericheCoefficients, MAX_SIGMA } from './deriche.js';
+import { fieldNoiseJs, fieldNoiseStates } from './fieldNoise.js';
 import { checkFinite, checkRange, checkSeed, checkSize } from './validate.js';
 
 /** Options of `elasticField`. */
@@ -15,9 +15,9 @@ export interface ElasticFieldOptions {
 
 /**
  * Random elastic displacement field (Simard et al., 2003): `dx` and `dy` are uniform noise in
- * [-1, 1) drawn from `new Rng(seed)` (all of dx, then all of dy), each Gaussian-blurred with
- * `sigma` and multiplied by `alpha`. Same seed, same field, on every platform (the noise is
- * xoshiro128** and the blur runs in WASM). Feed it to `warp` as `{ dx, dy }`.
+ * [-1, 1) from the project's Rng (four interleaved xoshiro128** streams per component, seeded by
+ * mixSeed(seed, k); see fieldNoise.ts), each Gaussian-blurred with `sigma` and multiplied by
+ * `alpha`. Same seed, same field, on every platform (integer noise, the blur runs in WASM). Feed it to `warp` as `{ dx, dy }`.
  * @throws AugmentError on bad sizes or options.
  */
 export function elasticField(
@@ -30,14 +30,12 @@ export function elasticField(
   checkFinite(alpha, 'alpha');
   checkRange(sigma, 0, MAX_SIGMA, 'sigma');
   checkSeed(seed);
-  const rng = new Rng(seed);
   if (sigma === 0) {
     const n = width * height;
-    const dx = new Float32Array(n);
-    const dy = new Float32Array(n);
-    for (let i = 0; i < n; i++) dx[i] = alpha * rng.uniform(-1, 1);
-    for (let i = 0; i < n; i++) dy[i] = alpha * rng.uniform(-1, 1);
-    return { dx, dy };
+    return {
+      dx: fieldNoiseJs(seed, 0, n).map((v) => v * alpha),
+      dy: fieldNoiseJs(seed, 1, n).map((v) => v * alpha),
+    };
   }
-  return elasticFieldWasm(rng.getState(), width, height, dericheCoefficients(sigma), alpha);
+  return elasticFieldWasm(fieldNoiseStates(seed), width, height, dericheCoefficients(sigma), alpha);
 }

@@ -51,6 +51,18 @@ export function uniformF32Wasm(state: RngState, n: number, lo: number, hi: numbe
   });
 }
 
+type Noise4 = (states: number, out: number, n: number) => number;
+
+/** n values of the 4-lane field noise from 4 generator states (see src/augment/fieldNoise.ts). */
+export function noise4Wasm(states: Uint32Array, n: number): Float32Array {
+  return withScope((s) => {
+    const sp = s.input(states);
+    const out = s.output(Float32Array, n);
+    check(kernel<Noise4>('augNoise4')(sp, out, n), 'augNoise4');
+    return copyOut(Float32Array, out, n);
+  });
+}
+
 /** Allocates the blur's temporaries in scope `s`; returns [tmp, scratch, coeffs] pointers. */
 function blurBuffers(s: Scope, w: number, h: number, k: DericheCoefficients): [number, number, number] {
   const bytes = kernel<BlurScratch>('augBlurScratchBytes')(w, h, k.settle);
@@ -90,16 +102,16 @@ type ElasticF32 = (
   alpha: number,
 ) => number;
 
-/** alpha * blur(uniform noise) for dx then dy, noise drawn from `state` (see augElasticField). */
+/** alpha * blur(uniform noise) for dx and dy, noise from the 8 `states` (see src/augment/fieldNoise.ts). */
 export function elasticFieldWasm(
-  state: RngState,
+  states: Uint32Array,
   w: number,
   h: number,
   k: DericheCoefficients,
   alpha: number,
 ): { dx: Float32Array; dy: Float32Array } {
   return withScope((s) => {
-    const sp = s.input(Uint32Array.from(state));
+    const sp = s.input(states);
     const dx = s.alloc(w * h * 4);
     const dy = s.alloc(w * h * 4);
     const [tmp, scratch, co] = blurBuffers(s, w, h, k);
@@ -201,7 +213,7 @@ export function elasticWarpPairWasm(
   label: Uint8Array,
   w: number,
   h: number,
-  field: { state: RngState; k: DericheCoefficients; alpha: number } | undefined,
+  field: { states: Uint32Array; k: DericheCoefficients; alpha: number } | undefined,
   imageP: WarpKernelParams,
   labelP: WarpKernelParams,
   labelDx: number,
@@ -213,7 +225,7 @@ export function elasticWarpPairWasm(
     const fw = imageP.outW;
     const fh = imageP.outH;
     if (field) {
-      const sp = s.input(Uint32Array.from(field.state));
+      const sp = s.input(field.states);
       dx = s.alloc(fw * fh * 4);
       dy = s.alloc(fw * fh * 4);
       const [tmp, scratch, co] = blurBuffers(s, fw, fh, field.k);

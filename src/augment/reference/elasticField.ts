@@ -1,5 +1,5 @@
-// Plain-TypeScript elastic field: Rng noise, reference blur, times alpha.
-import { Rng } from '../../random/index.js';
+// Plain-TypeScript elastic field: the same Rng noise, the reference blur, times alpha.
+import { fieldNoiseJs } from '../fieldNoise.js';
 import { gaussianBlurJs } from './gaussianBlur.js';
 import type { ElasticFieldOptions } from '../elasticField.js';
 
@@ -9,12 +9,9 @@ export function elasticFieldJs(
   height: number,
   { alpha, sigma, seed }: ElasticFieldOptions,
 ): { dx: Float32Array; dy: Float32Array } {
-  const rng = new Rng(seed);
   const n = width * height;
-  const nx = new Float32Array(n);
-  const ny = new Float32Array(n);
-  for (let i = 0; i < n; i++) nx[i] = rng.uniform(-1, 1);
-  for (let i = 0; i < n; i++) ny[i] = rng.uniform(-1, 1);
+  const nx = fieldNoiseJs(seed, 0, n);
+  const ny = fieldNoiseJs(seed, 1, n);
   const dx = gaussianBlurJs(nx, width, height, sigma);
   const dy = gaussianBlurJs(ny, width, height, sigma);
   for (let i = 0; i < n; i++) {
