@@ -53,19 +53,27 @@ export function weightsLabel(
         store<i32>(li, 0);
         continue;
       }
-      let l: i32 = x > 0 ? load<i32>(li - 4) : 0;
+      const left: i32 = x > 0 ? load<i32>(li - 4) : 0;
+      let l = left;
       if (y > 0) {
-        const up = load<i32>(li - ((<usize>w) << 2));
-        if (up != 0) l = l == 0 ? up : unite(parent, l, up);
+        // When the left pixel is foreground, the neighbours this pixel shares with it (up-left and
+        // up for 4-connectivity when equal to its up; up-left and up for 8) are already merged.
+        const above = li - ((<usize>w) << 2);
+        const up = load<i32>(above);
         if (eight) {
-          if (x > 0) {
-            const ul = load<i32>(li - ((<usize>w) << 2) - 4);
-            if (ul != 0) l = l == 0 ? ul : unite(parent, l, ul);
+          if (left == 0) {
+            if (x > 0) {
+              const ul = load<i32>(above - 4);
+              if (ul != 0) l = ul;
+            }
+            if (up != 0) l = l == 0 ? up : unite(parent, l, up);
           }
           if (x + 1 < w) {
-            const ur = load<i32>(li - ((<usize>w) << 2) + 4);
-            if (ur != 0) l = l == 0 ? ur : unite(parent, l, ur);
+            const ur = load<i32>(above + 4);
+            if (ur != 0 && ur != up) l = l == 0 ? ur : unite(parent, l, ur);
           }
+        } else if (up != 0 && (left == 0 || up != load<i32>(above - 4))) {
+          l = l == 0 ? up : unite(parent, l, up);
         }
       }
       if (l == 0) {

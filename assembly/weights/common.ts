@@ -18,14 +18,13 @@ export function validSize(w: i32, h: i32): bool {
 }
 
 /**
- * Builds the lower envelope of the parabolas (x - q)² + g[q]² for q in [0, n) with g[q] <= cutoff.
- * Writes the parabola positions to v and h = g[q]² + q² to hv; returns the number m of parabolas (0 if
- * none). Division-free: "the new parabola's crossing with the top one is left of the top one's left
- * end" is tested by cross-multiplying in i64 (products < 2^45), so the envelope is exact.
+ * Adds the parabolas (x - q)² + g[q]² for q in [qs, qe) with g[q] <= cutoff to the lower envelope
+ * whose top index is k (-1 when empty), in increasing q; returns the new top index. Positions go to
+ * v and h = g[q]² + q² to hv. Division-free: "the new parabola's crossing with the top one is left of
+ * the top one's left end" is tested by cross-multiplying in i64 (products < 2^45), so it is exact.
  */
-export function buildEnvelope(g: usize, n: i32, cutoff: i32, v: usize, hv: usize): i32 {
-  let k: i32 = -1;
-  for (let q: i32 = 0; q < n; q++) {
+export function pushParabolas(g: usize, qs: i32, qe: i32, cutoff: i32, v: usize, hv: usize, k: i32): i32 {
+  for (let q: i32 = qs; q < qe; q++) {
     const gq = load<i32>(g + ((<usize>q) << 2));
     if (gq > cutoff) continue;
     const hq = gq * gq + q * q;
@@ -42,22 +41,42 @@ export function buildEnvelope(g: usize, n: i32, cutoff: i32, v: usize, hv: usize
     store<i32>(v + ((<usize>k) << 2), q);
     store<i32>(hv + ((<usize>k) << 2), hq);
   }
-  return k + 1;
+  return k;
+}
+
+/** Lower envelope of all parabolas of g[0..n) with g[q] <= cutoff; returns their number m. */
+export function buildEnvelope(g: usize, n: i32, cutoff: i32, v: usize, hv: usize): i32 {
+  return pushParabolas(g, 0, n, cutoff, v, hv, -1) + 1;
+}
+
+// The envelope value at x of parabola k, up to the common x² term: h - 2xp.
+function level(k: i32, x: i32, v: usize, hv: usize): i32 {
+  return load<i32>(hv + ((<usize>k) << 2)) - 2 * x * load<i32>(v + ((<usize>k) << 2));
 }
 
 /**
  * Index of the envelope parabola that is lowest at x, starting the search at k (x must not decrease
- * between calls). Consecutive envelope parabolas cross once, so stepping while the next one is at
- * least as low is the same as comparing x with the breakpoints, in integers only.
+ * between calls). Consecutive envelope parabolas cross once, at strictly increasing breakpoints, so
+ * stepping while the next one is at least as low is the same as comparing x with the breakpoints.
  */
 export function advance(k: i32, m: i32, x: i32, v: usize, hv: usize): i32 {
-  // (x - p)² + g² = x² - 2xp + h, so compare h - 2xp.
-  let cur = load<i32>(hv + ((<usize>k) << 2)) - 2 * x * load<i32>(v + ((<usize>k) << 2));
+  let cur = level(k, x, v, hv);
   while (k + 1 < m) {
-    const nxt = load<i32>(hv + ((<usize>(k + 1)) << 2)) - 2 * x * load<i32>(v + ((<usize>(k + 1)) << 2));
+    const nxt = level(k + 1, x, v, hv);
     if (nxt > cur) break;
     cur = nxt;
     k++;
+  }
+  return k;
+}
+
+/** Same result as advance, by binary search: for jumps over many parabolas. */
+export function seek(k: i32, m: i32, x: i32, v: usize, hv: usize): i32 {
+  let hi = m - 1;
+  while (k < hi) {
+    const mid = (k + hi) >>> 1;
+    if (level(mid + 1, x, v, hv) > level(mid, x, v, hv)) hi = mid;
+    else k = mid + 1;
   }
   return k;
 }

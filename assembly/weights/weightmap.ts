@@ -9,7 +9,7 @@
 // the two smallest squared distances over cells (each cell is visited once, so they come from two
 // different cells). Those two are exact wherever d1 + d2 <= D; elsewhere they can only be larger than
 // the truth, so the border is < 1e-6 either way.
-import { ERR_LABEL, ERR_OPTION, ERR_SIZE, INF, advance, buildEnvelope, validSize } from './common';
+import { ERR_LABEL, ERR_OPTION, ERR_SIZE, INF, advance, pushParabolas, seek, validSize } from './common';
 
 // Cephes expf polynomial on [-ln2/2, ln2/2]; about 1 ulp over the range used here.
 const LOG2E: f32 = 1.442695041;
@@ -113,15 +113,29 @@ function cellPass(
       store<i32>(p, min<i32>(load<i32>(p), load<i32>(p + stride) + 1));
     }
   }
-  // Horizontal pass: lower envelope over the cell's columns, evaluated only on the background runs
-  // of the grown box (d1 and d2 are only used on background pixels).
+  // Horizontal pass, only for the background runs of the grown box (d1 and d2 are only used on
+  // background pixels) and only with the cell columns within r of such a run: a column farther away
+  // can only give distances > r, which the radius argument above already allows to drop.
   for (let y = Y0; y <= Y1; y++) {
     let ri = load<i32>(rows + ((<usize>y) << 2));
     const rEnd = load<i32>(rows + ((<usize>(y + 1)) << 2));
     while (ri < rEnd && load<i32>(runs + ((<usize>ri) << 3), 4) <= X0) ri++;
     if (ri >= rEnd || load<i32>(runs + ((<usize>ri) << 3)) > X1) continue;
     const grow = g + ((<usize>((y - Y0) * cw)) << 2);
-    const m = buildEnvelope(grow, cw, r, v, hv);
+    let top: i32 = -1;
+    let done: i32 = -1; // last column already offered to the envelope
+    for (let rj = ri; rj < rEnd; rj++) {
+      const xs = max<i32>(load<i32>(runs + ((<usize>rj) << 3)), X0);
+      if (xs > X1) break;
+      const xe = min<i32>(load<i32>(runs + ((<usize>rj) << 3), 4), X1 + 1);
+      const qs = max<i32>(max<i32>(xs - r - x0, done + 1), 0);
+      const qe = min<i32>(xe - 1 + r - x0, cw - 1);
+      if (qs <= qe) {
+        top = pushParabolas(grow, qs, qe + 1, r, v, hv, top);
+        done = qe;
+      }
+    }
+    const m = top + 1;
     if (m == 0) continue;
     let k: i32 = 0;
     const base = (<usize>(y * w)) << 2;
@@ -129,6 +143,7 @@ function cellPass(
       const xs = max<i32>(load<i32>(runs + ((<usize>ri) << 3)), X0);
       if (xs > X1) break;
       const xe = min<i32>(load<i32>(runs + ((<usize>ri) << 3), 4), X1 + 1);
+      k = seek(k, m, xs - x0, v, hv);
       for (let x = xs; x < xe; x++) {
         const xr = x - x0;
         k = advance(k, m, xr, v, hv);
