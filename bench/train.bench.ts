@@ -255,7 +255,7 @@ async function main(): Promise<void> {
   const desc = `base ${cfg.base}, depth ${cfg.depth}, same padding, ${cfg.bn ? 'batch norm' : 'no BN'}, ${cfg.size}×${cfg.size}, batch ${cfg.batch}, Adam`;
   console.log(`### Training step: ${desc}\n`);
   console.log(
-    `backend ${active}; median of ${cfg.steps} steps after ${cfg.warmup} warm-up steps; load average ${loadAvg()}\n`,
+    `backend ${active} (${threads} XNNPACK thread${threads > 1 ? 's' : ''}); median of ${cfg.steps} steps after ${cfg.warmup} warm-up steps; load average ${loadAvg()}\n`,
   );
   const rows: string[] = [];
   let torchLine = '';

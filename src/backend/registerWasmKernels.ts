@@ -3,18 +3,30 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilterConfig } from './kernels/conv2dBackpropFilter.js';
 import { conv2dBackpropInputConfig } from './kernels/conv2dBackpropInput.js';
+import { tileConfig } from './kernels/tile.js';
+import { concatConfig, splitVConfig } from './kernels/concatSplit.js';
+import { maxPoolGradConfig } from './kernels/maxPoolGrad.js';
+import { stockKernels as replaced } from './stock.js';
 
 /** Names of the kernels unet-wasm provides for 'wasm'. */
-export const WASM_KERNEL_NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'] as const;
+export const WASM_KERNEL_NAMES = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+  'Concat',
+  'SplitV',
+  'Tile',
+] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
 const ours: Record<WasmKernelName, KernelConfig> = {
   Conv2DBackpropFilter: conv2dBackpropFilterConfig,
   Conv2DBackpropInput: conv2dBackpropInputConfig,
+  MaxPoolGrad: maxPoolGradConfig,
+  Concat: concatConfig,
+  SplitV: splitVConfig,
+  Tile: tileConfig,
 };
-
-// The stock configs we replaced, restored by `unregisterWasmKernels`.
-const replaced = new Map<string, KernelConfig>();
 
 /**
  * Registers our kernels for 'wasm' (idempotent). Call it after the wasm backend has initialised

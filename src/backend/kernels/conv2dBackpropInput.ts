@@ -136,6 +136,24 @@ function dilate(backend: WasmBackend, dy: TensorInfo, sh: number, sw: number): T
   return out;
 }
 
+/** w[kh,kw,ci,co] -> w'[kh,kw,co,ci] = w[fh-1-kh, fw-1-kw, ci, co] (one pass; the stock Reverse is slow). */
+function rotateFilter(backend: WasmBackend, filter: TensorInfo): TensorInfo {
+  const [fh, fw, ci, co] = filter.shape as [number, number, number, number];
+  const out = backend.makeOutput([fh, fw, co, ci], 'float32');
+  const src = heapF32(backend, filter);
+  const dst = heapF32(backend, out);
+  for (let kh = 0; kh < fh; kh++) {
+    for (let kw = 0; kw < fw; kw++) {
+      const s0 = ((fh - 1 - kh) * fw + (fw - 1 - kw)) * ci * co;
+      const d0 = (kh * fw + kw) * co * ci;
+      for (let i = 0; i < ci; i++) {
+        for (let o = 0; o < co; o++) dst[d0 + o * ci + i] = src[s0 + i * co + o]!;
+      }
+    }
+  }
+  return out;
+}
+
 /** dx as a forward convolution of (dilated) dy with the rotated, channel-swapped filter. */
 function viaConv(
   backend: WasmBackend,
@@ -144,9 +162,7 @@ function viaConv(
   info: backend_util.Conv2DInfo,
 ): TensorInfo {
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
-  const flipped = callKernel('Reverse', backend, { x: filter }, { dims: [0, 1] });
-  const rotated = callKernel('Transpose', backend, { x: flipped }, { perm: [0, 1, 3, 2] });
-  disposeAll(backend, flipped);
+  const rotated = rotateFilter(backend, filter);
   const dyd = dilate(backend, dy, sh, sw);
   const dh = dyd.shape[1]!;
   const dw = dyd.shape[2]!;
