@@ -316,6 +316,18 @@ function decodeBlock(lit: usize, dist: usize, outStart: usize, outEnd: usize): i
     if (t == T_LIT) {
       store<u8>(op, <u8>(e >>> 16));
       op++;
+      // Literals dominate noisy images: at least 33 bits remain after one, so a second literal
+      // needs no refill (a primary-table hit of at most 10 bits).
+      if (op < outEnd) {
+        const e2 = load<u32>(lit + ((<usize>(b & ((1 << LIT_ROOT) - 1))) << 2));
+        if (((e2 >>> 4) & 7) == T_LIT) {
+          const n2 = e2 & 15;
+          b >>= n2;
+          c -= n2;
+          store<u8>(op, <u8>(e2 >>> 16));
+          op++;
+        }
+      }
       continue;
     }
     if (t == T_LEN) {
