@@ -54,9 +54,15 @@ export interface HeadlessTrainSpec {
   onProgress?: (info: BatchInfo) => void;
 }
 
-/** The default location of the browser bundles: dist/browser next to dist/node. */
+/**
+ * The default location of the browser bundles: dist/browser next to dist/node (or, when running
+ * from the TypeScript sources, the repository's dist/browser).
+ */
 export function defaultAssetsDir(): string {
-  return fileURLToPath(new URL('../../browser/', import.meta.url));
+  const candidates = ['../../browser/', '../../../dist/browser/'].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
+  return candidates.find((d) => existsSync(join(d, 'headless.js'))) ?? candidates[0]!;
 }
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>unet-wasm headless</title><link rel="icon" href="data:,">
