@@ -18,6 +18,7 @@
 // Lines shorter than max(settle, 4) are lengthened by the caller to a multiple of their length
 // (the periodic continuation of the reflected line), which keeps the borders exact.
 import { E_ARGS, E_MEMORY, inMemory, validSize, reflectIndex } from './util';
+import { noise4 } from './xoshiro';
 
 function madd(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
@@ -335,16 +336,25 @@ function paddedLength(n: i32, settle: i32): i32 {
   return n * ((need + n - 1) / n);
 }
 
-/** Scratch bytes gaussianBlur needs for a w x h image (two interleaved line buffers). */
+/**
+ * Scratch bytes gaussianBlur needs for a w x h image: two interleaved line buffers of 8 lanes,
+ * plus 8 rows for the noise source of elastic fields.
+ */
 export function augBlurScratchBytes(w: i32, h: i32, settle: i32): i32 {
   if (!validSize(w, h) || settle < 0 || settle > 1 << 20) return E_ARGS;
   const mw = paddedLength(w, settle);
   const mh = paddedLength(h, settle);
   const m = mw > mh ? mw : mh;
-  return m << 6;
+  return (m << 6) + (w << 5);
 }
 
-/** Blur in place-safe form: src -> dst (dst may equal src) through tmp (w*h floats). */
+/**
+ * Blur in place-safe form: src -> dst (dst may equal src) through tmp (w*h floats); coH and coV
+ * are the coefficients of the horizontal and vertical passes (coV may carry an output scale).
+ * With noiseStates != 0 the source is not read: its rows are drawn block by block from the
+ * 4-lane noise generators at noiseStates (row-major order, as noise4 would fill the image) into
+ * scratch, so the noise never travels through memory.
+ */
 export function blurImage(
   src: usize,
   dst: usize,
@@ -352,8 +362,10 @@ export function blurImage(
   scratch: usize,
   w: i32,
   h: i32,
-  co: usize,
+  coH: usize,
+  coV: usize,
   settle: i32,
+  noiseStates: usize,
 ): void {
   const rowBytes = (<usize>w) << 2;
   const bufA = scratch;
@@ -361,6 +373,8 @@ export function blurImage(
   const mh = paddedLength(h, settle);
   const m = mw > mh ? mw : mh;
   const bufB = scratch + ((<usize>m) << 5);
+  const rows = scratch + ((<usize>m) << 6); // 8 rows of noise
+  const co = coH;
 
   // Horizontal pass: blocks of 8 (then 4) rows, interleaved into the scratch line by 4x4
   // transposes; lanes of a short last block repeat its first row and are not written back.
@@ -368,7 +382,11 @@ export function blurImage(
   let y = 0;
   if (fastRows) {
     for (; y + 8 <= h; y += 8) {
-      const r = src + <usize>y * rowBytes;
+      let r = src + <usize>y * rowBytes;
+      if (noiseStates != 0) {
+        noise4(noiseStates, rows, w << 3);
+        r = rows;
+      }
       gatherRows8(bufA, r, rowBytes, w);
       filterLine8(bufA, bufB, 32, w, co, settle);
       scatterRows8(bufB, tmp + <usize>y * rowBytes, rowBytes, w);
@@ -376,10 +394,15 @@ export function blurImage(
   }
   for (; y < h; y += 4) {
     const lanes = h - y < 4 ? h - y : 4;
-    const r0 = src + <usize>y * rowBytes;
-    const r1 = src + <usize>(lanes > 1 ? y + 1 : y) * rowBytes;
-    const r2 = src + <usize>(lanes > 2 ? y + 2 : y) * rowBytes;
-    const r3 = src + <usize>(lanes > 3 ? y + 3 : y) * rowBytes;
+    let base = src + <usize>y * rowBytes;
+    if (noiseStates != 0) {
+      noise4(noiseStates, rows, w * lanes);
+      base = rows;
+    }
+    const r0 = base;
+    const r1 = base + <usize>(lanes > 1 ? 1 : 0) * rowBytes;
+    const r2 = base + <usize>(lanes > 2 ? 2 : 0) * rowBytes;
+    const r3 = base + <usize>(lanes > 3 ? 3 : 0) * rowBytes;
     if (fastRows && lanes == 4) gatherRows4(bufA, r0, r1, r2, r3, 16, w);
     else gather4(bufA, r0, r1, r2, r3, 4, w, mw);
     filterLine4(bufA, bufB, 16, mw, co, settle);
@@ -393,9 +416,9 @@ export function blurImage(
   let x = 0;
   if (mh == h) {
     for (; x + 8 <= w; x += 8)
-      filterLine8(tmp + ((<usize>x) << 2), dst + ((<usize>x) << 2), rowBytes, h, co, settle);
+      filterLine8(tmp + ((<usize>x) << 2), dst + ((<usize>x) << 2), rowBytes, h, coV, settle);
     for (; x + 4 <= w; x += 4)
-      filterLine4(tmp + ((<usize>x) << 2), dst + ((<usize>x) << 2), rowBytes, h, co, settle);
+      filterLine4(tmp + ((<usize>x) << 2), dst + ((<usize>x) << 2), rowBytes, h, coV, settle);
   }
   for (; x < w; x += 4) {
     const lanes = w - x < 4 ? w - x : 4;
@@ -404,7 +427,7 @@ export function blurImage(
     const c2 = (<usize>(lanes > 2 ? x + 2 : x)) << 2;
     const c3 = (<usize>(lanes > 3 ? x + 3 : x)) << 2;
     gather4(bufA, tmp + c0, tmp + c1, tmp + c2, tmp + c3, rowBytes, h, mh);
-    filterLine4(bufA, bufB, 16, mh, co, settle);
+    filterLine4(bufA, bufB, 16, mh, coV, settle);
     scatter4(bufB, dst + c0, dst + c0 + 4, dst + c0 + 8, dst + c0 + 12, rowBytes, h, lanes);
   }
 }
@@ -441,6 +464,6 @@ export function augGaussianBlurF32(
 ): i32 {
   const err = checkBlurArgs(src, dst, tmp, scratch, w, h, co, settle);
   if (err != 0) return err;
-  blurImage(src, dst, tmp, scratch, w, h, co, settle);
+  blurImage(src, dst, tmp, scratch, w, h, co, co, settle, 0);
   return 0;
 }

@@ -44,22 +44,19 @@ function sampleLinear<T>(src: usize, w: i32, h: i32, sx: v128, sy: v128, constan
     const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
     const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
     if (isFloat<T>()) {
-      p00 = v128.load32_lane(q0, p00, 0);
-      p00 = v128.load32_lane(q1, p00, 1);
-      p00 = v128.load32_lane(q2, p00, 2);
-      p00 = v128.load32_lane(q3, p00, 3);
-      p01 = v128.load32_lane(q0, p01, 0, 4);
-      p01 = v128.load32_lane(q1, p01, 1, 4);
-      p01 = v128.load32_lane(q2, p01, 2, 4);
-      p01 = v128.load32_lane(q3, p01, 3, 4);
-      p10 = v128.load32_lane(q0 + row, p10, 0);
-      p10 = v128.load32_lane(q1 + row, p10, 1);
-      p10 = v128.load32_lane(q2 + row, p10, 2);
-      p10 = v128.load32_lane(q3 + row, p10, 3);
-      p11 = v128.load32_lane(q0 + row, p11, 0, 4);
-      p11 = v128.load32_lane(q1 + row, p11, 1, 4);
-      p11 = v128.load32_lane(q2 + row, p11, 2, 4);
-      p11 = v128.load32_lane(q3 + row, p11, 3, 4);
+      // (p00, p01) and (p10, p11) are adjacent: one 64-bit load per lane and row, then unzip.
+      let t01 = v128.load64_lane(q0, p00, 0);
+      t01 = v128.load64_lane(q1, t01, 1);
+      let t23 = v128.load64_lane(q2, p00, 0);
+      t23 = v128.load64_lane(q3, t23, 1);
+      let b01 = v128.load64_lane(q0 + row, p00, 0);
+      b01 = v128.load64_lane(q1 + row, b01, 1);
+      let b23 = v128.load64_lane(q2 + row, p00, 0);
+      b23 = v128.load64_lane(q3 + row, b23, 1);
+      p00 = v128.shuffle<f32>(t01, t23, 0, 2, 4, 6);
+      p01 = v128.shuffle<f32>(t01, t23, 1, 3, 5, 7);
+      p10 = v128.shuffle<f32>(b01, b23, 0, 2, 4, 6);
+      p11 = v128.shuffle<f32>(b01, b23, 1, 3, 5, 7);
     } else {
       // Bytes into the low byte of each i32 lane, then to f32.
       p00 = v128.load8_lane(q0, p00, 0);

@@ -73,24 +73,28 @@ export function paddedLength(n: number, settle: number): number {
   return n >= need ? n : n * Math.ceil(need / n);
 }
 
-/** The 16 floats the WASM kernel reads (layout in assembly/augment/blur.ts). */
-export function packCoefficients(k: DericheCoefficients): Float32Array {
+/**
+ * The 16 floats the WASM kernel reads (layout in assembly/augment/blur.ts); `scale` multiplies
+ * the filter's output (used once, on the vertical pass, for the elastic field's alpha).
+ */
+export function packCoefficients(k: DericheCoefficients, scale = 1): Float32Array {
   const [s, t] = k.sections;
+  const f = (v: number) => v * scale;
   return Float32Array.of(
-    s.b0,
-    s.b1,
-    s.c1,
-    s.c2,
-    t.b0,
-    t.b1,
-    t.c1,
-    t.c2,
+    f(s.b0),
+    f(s.b1),
+    f(s.c1),
+    f(s.c2),
+    f(t.b0),
+    f(t.b1),
+    f(t.c1),
+    f(t.c2),
     s.a1,
     s.a2,
     t.a1,
     t.a2,
-    s.gain,
-    t.gain,
+    f(s.gain),
+    f(t.gain),
     0,
     0,
   );

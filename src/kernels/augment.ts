@@ -57,7 +57,7 @@ type Noise4 = (states: number, out: number, n: number) => number;
 export function noise4Wasm(states: Uint32Array, n: number): Float32Array {
   return withScope((s) => {
     const sp = s.input(states);
-    const out = s.output(Float32Array, n);
+    const out = s.alloc(n * 4);
     check(kernel<Noise4>('augNoise4')(sp, out, n), 'augNoise4');
     return copyOut(Float32Array, out, n);
   });
@@ -79,7 +79,7 @@ export function gaussianBlurWasm(
 ): Float32Array {
   return withScope((s) => {
     const sp = s.input(src);
-    const dp = s.output(Float32Array, w * h);
+    const dp = s.alloc(w * h * 4);
     const [tmp, scratch, co] = blurBuffers(s, w, h, k);
     check(
       kernel<BlurF32>('augGaussianBlurF32')(sp, dp, tmp, scratch, w, h, co, k.settle),
@@ -99,7 +99,7 @@ type ElasticF32 = (
   h: number,
   co: number,
   settle: number,
-  alpha: number,
+  coV: number,
 ) => number;
 
 /** alpha * blur(uniform noise) for dx and dy, noise from the 8 `states` (see src/augment/fieldNoise.ts). */
@@ -116,7 +116,18 @@ export function elasticFieldWasm(
     const dy = s.alloc(w * h * 4);
     const [tmp, scratch, co] = blurBuffers(s, w, h, k);
     check(
-      kernel<ElasticF32>('augElasticField')(sp, dx, dy, tmp, scratch, w, h, co, k.settle, alpha),
+      kernel<ElasticF32>('augElasticField')(
+        sp,
+        dx,
+        dy,
+        tmp,
+        scratch,
+        w,
+        h,
+        co,
+        k.settle,
+        s.input(packCoefficients(k, alpha)),
+      ),
       'augElasticField',
     );
     return { dx: copyOut(Float32Array, dx, w * h), dy: copyOut(Float32Array, dy, w * h) };
@@ -239,7 +250,7 @@ export function elasticWarpPairWasm(
         fh,
         co,
         field.k.settle,
-        field.alpha,
+        s.input(packCoefficients(field.k, field.alpha)),
       );
       check(st, 'augElasticField');
     }
