@@ -1,5 +1,6 @@
 // The WASM codecs against oracles: node:zlib for inflate (and for reading our deflate), the plain-TS
 // decoders for LZW and PackBits, on seeded random data and on real fixture strips.
+import { existsSync, readFileSync } from 'node:fs';
 import { constants, deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { deflateWasm, inflateWasm, lzwDecodeWasm, packBitsDecodeWasm } from '../../src/kernels/tiff.js';
@@ -7,7 +8,8 @@ import { Rng } from '../../src/random/index.js';
 import { lzwDecodeJs } from '../../src/tiff/reference/lzw.js';
 import { packBitsDecodeJs } from '../../src/tiff/reference/packbits.js';
 import { TiffError } from '../../src/tiff/index.js';
-import { expectBytes, flip, lzwEncode, packBitsEncode } from './helpers.js';
+import { expectBytes, flip, hasFixtures, ISBI, lzwEncode, packBitsEncode, readFixture } from './helpers.js';
+import { openTiff, readTags } from '../../src/tiff/ifd.js';
 
 /** Random bytes with tunable redundancy: runs, repeats of earlier data, and noise. */
 function randomData(rng: Rng, n: number): Uint8Array {
@@ -159,5 +161,41 @@ describe('PackBits (WASM) vs the plain-TS oracle', () => {
       const max = rng.int(5000);
       expectBytes(packBitsDecodeWasm(enc, max), packBitsDecodeJs(enc, max));
     }
+  });
+});
+
+/** The raw strips of one page of a TIFF file. */
+function strips(bytes: Uint8Array, page = 0): Uint8Array[] {
+  const file = openTiff(bytes);
+  const tags = readTags(file, file.ifdOffsets[page]!, page, new Set([273, 279]));
+  const off = tags.get(273)!;
+  const cnt = tags.get(279)!;
+  return off.map((o, i) => bytes.subarray(o, o + cnt[i]!));
+}
+
+const isbi = existsSync(new URL('train-volume-lzw-pred2.tif', ISBI));
+if (!isbi) console.warn(`ISBI strip comparisons skipped: ${ISBI.pathname} not found`);
+
+describe.skipIf(!isbi)('codecs on real ISBI strips', () => {
+  it('LZW: WASM equals the plain-TS oracle on every strip of two pages', () => {
+    const bytes = new Uint8Array(readFileSync(new URL('train-volume-lzw-pred2.tif', ISBI)));
+    for (const page of [0, 29]) {
+      for (const s of strips(bytes, page)) expectBytes(lzwDecodeWasm(s, 512 * 16), lzwDecodeJs(s, 512 * 16));
+    }
+  });
+
+  it('Deflate: WASM equals node:zlib on every strip of two pages', () => {
+    const bytes = new Uint8Array(readFileSync(new URL('train-volume-deflate-pred2.tif', ISBI)));
+    for (const page of [0, 29]) {
+      for (const s of strips(bytes, page))
+        expectBytes(inflateWasm(s, 512 * 16), new Uint8Array(inflateSync(s)));
+    }
+  });
+});
+
+describe.skipIf(!hasFixtures())('PackBits on a libtiff fixture', () => {
+  it('WASM equals the plain-TS oracle on every strip', () => {
+    const bytes = readFixture('u8-packbits.tif');
+    for (const s of strips(bytes)) expectBytes(packBitsDecodeWasm(s, 80 * 16), packBitsDecodeJs(s, 80 * 16));
   });
 });
