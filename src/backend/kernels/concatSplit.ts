@@ -15,16 +15,71 @@ import {
 import { callStock } from '../stock.js';
 import type { WasmBackend } from './util.js';
 
-type Heap = Float32Array | Int32Array | Uint8Array;
-
-// Below this many elements a run is copied by a loop (a `subarray` + `set` costs more).
+// Below this many elements a run is copied by a loop (a native call per run costs more).
 const SHORT_RUN = 64;
 
-function copyRun(dst: Heap, dOff: number, src: Heap, sOff: number, n: number): void {
-  if (n < SHORT_RUN) {
-    for (let i = 0; i < n; i++) dst[dOff + i] = src[sOff + i]!;
+// One monomorphic copy per element width: 4-byte dtypes (float32, int32) are moved as Int32 bit
+// patterns, bool as bytes. `heap` is the whole backend heap, offsets are in elements.
+function copyRuns32(
+  heap: Int32Array,
+  dst: number,
+  src: number,
+  outer: number,
+  n: number,
+  dStep: number,
+  sStep: number,
+): void {
+  for (let o = 0; o < outer; o++) {
+    const d = dst + o * dStep;
+    const s = src + o * sStep;
+    if (n < SHORT_RUN) {
+      for (let i = 0; i < n; i++) heap[d + i] = heap[s + i]!;
+    } else {
+      heap.copyWithin(d, s, s + n);
+    }
+  }
+}
+
+function copyRuns8(
+  heap: Uint8Array,
+  dst: number,
+  src: number,
+  outer: number,
+  n: number,
+  dStep: number,
+  sStep: number,
+): void {
+  for (let o = 0; o < outer; o++) {
+    const d = dst + o * dStep;
+    const s = src + o * sStep;
+    if (n < SHORT_RUN) {
+      for (let i = 0; i < n; i++) heap[d + i] = heap[s + i]!;
+    } else {
+      heap.copyWithin(d, s, s + n);
+    }
+  }
+}
+
+/** Copies `outer` runs of `n` elements from tensor `from` to tensor `to` (element offsets and steps). */
+function copyRuns(
+  backend: WasmBackend,
+  to: TensorInfo,
+  dOff: number,
+  dStep: number,
+  from: TensorInfo,
+  sOff: number,
+  sStep: number,
+  outer: number,
+  n: number,
+): void {
+  const dView = backend.typedArrayFromHeap(to);
+  const sView = backend.typedArrayFromHeap(from);
+  if (to.dtype === 'bool') {
+    const heap = new Uint8Array(dView.buffer);
+    copyRuns8(heap, dView.byteOffset + dOff, sView.byteOffset + sOff, outer, n, dStep, sStep);
   } else {
-    dst.set(src.subarray(sOff, sOff + n), dOff);
+    const heap = new Int32Array(dView.buffer);
+    copyRuns32(heap, dView.byteOffset / 4 + dOff, sView.byteOffset / 4 + sOff, outer, n, dStep, sStep);
   }
 }
 
@@ -49,13 +104,10 @@ function concat(args: { inputs: TensorInfo[]; backend: WasmBackend; attrs: Conca
   const outer = util.sizeFromShape(parts[0]!.shape.slice(0, axis));
   const inner = parts.map((t) => util.sizeFromShape(t.shape.slice(axis)));
   const total = inner.reduce((a, b) => a + b, 0);
-  const srcs = parts.map((t) => backend.typedArrayFromHeap(t) as Heap);
-  const dst = backend.typedArrayFromHeap(out) as Heap;
   let off = 0;
   for (let k = 0; k < parts.length; k++) {
     const n = inner[k]!;
-    const src = srcs[k]!;
-    for (let o = 0; o < outer; o++) copyRun(dst, o * total + off, src, o * n, n);
+    copyRuns(backend, out, off, total, parts[k]!, 0, n, outer, n);
     off += n;
   }
   return out;
@@ -75,13 +127,10 @@ function splitV(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: 
     shape[axis] = s;
     return backend.makeOutput(shape, x.dtype);
   });
-  // Views after all allocations (makeOutput may grow the heap).
-  const src = backend.typedArrayFromHeap(x) as Heap;
   let off = 0;
   for (let k = 0; k < outs.length; k++) {
     const n = sizes[k]! * innerUnit;
-    const dst = backend.typedArrayFromHeap(outs[k]!) as Heap;
-    for (let o = 0; o < outer; o++) copyRun(dst, o * n, src, o * total + off, n);
+    copyRuns(backend, outs[k]!, 0, n, x, off, total, outer, n);
     off += n;
   }
   return outs;
