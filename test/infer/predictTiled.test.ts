@@ -174,6 +174,17 @@ describe('predictTiled', () => {
     expect(again.probabilities.length).toBe(first.probabilities.length);
   });
 
+  it('picks the tiling that pushes the fewest pixels through a dynamic-size model', async () => {
+    const tiny = buildUNet({ depth: 2, baseFilters: 1 });
+    // Default margin 2^(depth+1) = 8: a square slice is one tile of side + 16.
+    const sq = await predictTiled(tiny, new Float32Array(200 * 200), 200, 200);
+    expect(sq.tiling).toMatchObject({ tileSize: 216, context: 8, tiles: 1 });
+    // A wide slice: never more pixels than one tile covering everything.
+    const wide = await predictTiled(tiny, new Float32Array(300 * 200), 300, 200);
+    expect(wide.tiling.tiles * wide.tiling.tileSize ** 2).toBeLessThanOrEqual(316 ** 2);
+    tiny.dispose();
+  });
+
   it('rejects bad inputs with a clear error', async () => {
     const img = randomImage(8, 8, 1);
     await expect(predictTiled(same, img, 9, 8)).rejects.toThrow(InferenceInputError);
