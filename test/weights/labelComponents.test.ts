@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/index.js';
 import { labelComponents, WeightsInputError } from '../../src/weights/index.js';
 import { labelComponentsJs } from '../../src/weights/reference/labelComponents.js';
-import { blobMask, HAVE_ISBI, isbiLabel, ISBI_LABELS, membraneMask, noiseMask } from './helpers.js';
+import {
+  blobMask,
+  firstDifference,
+  HAVE_ISBI,
+  isbiLabel,
+  ISBI_LABELS,
+  membraneMask,
+  noiseMask,
+} from './helpers.js';
 
 if (!HAVE_ISBI) console.warn(`weights tests: ISBI labels not found at ${ISBI_LABELS}; skipping ISBI cases`);
 
@@ -11,7 +19,7 @@ function expectRasterNumbering(labels: Int32Array, count: number): void {
   let next = 1;
   for (const l of labels) {
     if (l === 0) continue;
-    expect(l).toBeLessThanOrEqual(next);
+    if (l > next) throw new Error(`label ${l} appears before label ${next}`);
     if (l === next) next++;
   }
   expect(next - 1).toBe(count);
@@ -83,7 +91,7 @@ describe('weights/labelComponents', () => {
         const got = labelComponents(m, w, h, { connectivity });
         const want = labelComponentsJs(m, w, h, { connectivity });
         expect(got.count).toBe(want.count);
-        expect(got.labels).toEqual(want.labels);
+        expect(firstDifference(got.labels, want.labels)).toBe(-1);
         expectRasterNumbering(got.labels, got.count);
       }
     }
@@ -109,7 +117,7 @@ describe('weights/labelComponents', () => {
       const want = labelComponentsJs(m, 512, 512);
       expect(got.count).toBe(want.count);
       expect(got.count).toBeGreaterThan(50);
-      expect(got.labels).toEqual(want.labels);
+      expect(firstDifference(got.labels, want.labels)).toBe(-1);
     }
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { memoryBytes } from '../../src/kernels/index.js';
 import { Rng } from '../../src/random/index.js';
 import {
   weightMap,
@@ -139,6 +140,18 @@ describe('weights/weightMap', () => {
     expect(() => weightMapStack(stack, 2, w, h)).toThrow(WeightsInputError);
     expect(() => weightMapStack(stack, -1, w, h)).toThrow(WeightsInputError);
     expect(() => weightMapStack(stack, 3, w, h, { sigma: -1 })).toThrow(WeightsInputError);
+  });
+
+  it('frees its WASM buffers: repeated calls do not grow linear memory', () => {
+    const rng = new Rng(11);
+    const m = blobMask(rng, 128, 96, 12, 14);
+    weightMap(m, 128, 96);
+    const before = memoryBytes();
+    for (let i = 0; i < 300; i++) {
+      weightMap(m, 128, 96, { connectivity: i % 2 ? 4 : 8 });
+      expect(() => weightMap(m, 128, 96, { sigma: -1 })).toThrow(WeightsInputError);
+    }
+    expect(memoryBytes()).toBe(before);
   });
 
   it('rejects bad input with WeightsInputError', () => {

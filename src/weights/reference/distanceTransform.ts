@@ -40,15 +40,14 @@ function envelope1d(f: Float64Array, n: number, out: Float64Array, v: Int32Array
 
 /**
  * Squared Euclidean distance from every pixel to the nearest pixel where `isFeature` is nonzero
- * (Infinity when there is none).
+ * (Infinity when there is none), written to `d` (a new array by default).
  */
 export function squaredDistanceToFeatures(
   isFeature: Uint8Array,
   width: number,
   height: number,
+  d: Float64Array = new Float64Array(width * height),
 ): Float64Array {
-  const n = width * height;
-  const d = new Float64Array(n);
   const side = Math.max(width, height);
   const f = new Float64Array(side);
   const out = new Float64Array(side);

@@ -26,9 +26,10 @@ export function weightMapJs(
   const d1 = new Float64Array(n).fill(Infinity);
   const d2 = new Float64Array(n).fill(Infinity);
   const cell = new Uint8Array(n);
+  const d = new Float64Array(n);
   for (let c = 1; c <= count; c++) {
     for (let i = 0; i < n; i++) cell[i] = labels[i] === c ? 1 : 0;
-    const d = squaredDistanceToFeatures(cell, width, height);
+    squaredDistanceToFeatures(cell, width, height, d);
     for (let i = 0; i < n; i++) {
       const v = d[i]!;
       if (v < d1[i]!) {
