@@ -11,6 +11,7 @@ import { syntheticEM } from '../../src/data/index.js';
 import { predictTiled } from '../../src/infer/index.js';
 import { loadModelDir } from '../../src/node/predict.js';
 import { HeadlessError, HeadlessSession } from '../../src/node/headless/session.js';
+import { runHeadless } from '../../src/node/headless/runHeadless.js';
 import type { HeadlessTrainOptions } from '../../src/browser/headlessPage.js';
 import { encodeTiff } from '../../src/tiff/index.js';
 import { prepareImages } from '../../src/train/index.js';
@@ -158,5 +159,23 @@ describe.skipIf(noChromium)('headless failures', () => {
     } finally {
       await session.close();
     }
+  }, 120_000);
+
+  it('stops on its signal (Ctrl-C): the page saves a checkpoint and the browser closes', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'unet-wasm-headless-abort-'));
+    const controller = new AbortController();
+    const { result } = await runHeadless({
+      outDir,
+      assetsDir: browserAssets(),
+      backend: 'wasm',
+      data: { kind: 'synthetic', count: 3, width: 48, height: 48, seed: 2 },
+      train: { ...TINY, stepsPerEpoch: 50 },
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    expect(result.aborted).toBe(true);
+    const state = JSON.parse(readFileSync(join(outDir, 'last', 'state.json'), 'utf8'));
+    expect(state.step).toBeGreaterThanOrEqual(1);
+    expect(state.step).toBeLessThan(50);
   }, 120_000);
 });
