@@ -59,44 +59,57 @@ export function thinBoundaries(
   height: number,
 ): Int32Array {
   const n = width * height;
-  let zeros: number[] = [];
-  let any = false;
+  // Breadth-first by layers, equivalent to the repeated simultaneous sweeps but O(pixels): a zero
+  // pixel filled in sweep d only has labelled neighbours from sweep d − 1 (or earlier ones it would
+  // have been filled from before), so each layer reads the labels as they were before it.
+  const level = new Int32Array(n).fill(-1);
+  let frontier: number[] = [];
+  let maskZeros = 0;
   for (let i = 0; i < n; i++) {
-    if (labels[i] === 0) zeros.push(i);
-    else any = true;
+    if (labels[i] !== 0) {
+      level[i] = 0;
+      frontier.push(i);
+    } else if (mask[i] !== 0) maskZeros++;
   }
-  if (!any) {
+  if (frontier.length === 0) {
     labels.fill(1);
     return labels;
   }
-  const inMaskZero = (): boolean => zeros.some((i) => mask[i] !== 0);
-  const next = new Int32Array(zeros.length);
-  while (zeros.length > 0 && inMaskZero()) {
-    // Simultaneous update: read old labels, write after the sweep.
-    for (let k = 0; k < zeros.length; k++) {
-      const p = zeros[k]!;
+  const queued = new Uint8Array(n);
+  for (let d = 1; maskZeros > 0 && frontier.length > 0; d++) {
+    const layer: number[] = [];
+    for (const p of frontier) {
       const x = p % width;
       const y = (p - x) / width;
-      let m = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const v = labels[yy * width + xx]!;
-          if (v > m) m = v;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
+          const q = yy * width + xx;
+          if (level[q] === -1 && !queued[q]) {
+            queued[q] = 1;
+            layer.push(q);
+          }
         }
       }
-      next[k] = m;
     }
-    const remaining: number[] = [];
-    for (let k = 0; k < zeros.length; k++) {
-      const p = zeros[k]!;
-      if (next[k] !== 0) labels[p] = next[k]!;
-      else remaining.push(p);
-    }
-    zeros = remaining;
+    const values = new Int32Array(layer.length);
+    layer.forEach((q, k) => {
+      const x = q % width;
+      const y = (q - x) / width;
+      let m = 0;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(height - 1, y + 1); yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(width - 1, x + 1); xx++) {
+          const r = yy * width + xx;
+          if (level[r]! >= 0 && labels[r]! > m) m = labels[r]!;
+        }
+      }
+      values[k] = m;
+    });
+    layer.forEach((q, k) => {
+      labels[q] = values[k]!;
+      level[q] = d;
+      if (mask[q] !== 0) maskZeros--;
+    });
+    frontier = layer;
   }
   return labels;
 }
