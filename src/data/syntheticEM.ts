@@ -132,11 +132,16 @@ function drawSlice(
   const bucketOf: number[] = [];
   for (let gy = 0; gy < gh; gy++) {
     for (let gx = 0; gx < gw; gx++) {
-      const n = rng.chance(0.1) ? 0 : rng.chance(0.3) ? 2 + rng.int(2) : 1;
+      // Mostly one cell per grid cell; some empty (large cells), some split, a few bundles of small
+      // round profiles packed around a point (like axon bundles).
+      const bundle = rng.chance(0.07);
+      const n = bundle ? 4 + rng.int(4) : rng.chance(0.1) ? 0 : rng.chance(0.3) ? 2 + rng.int(2) : 1;
+      const bx = (gx - 0.5) * gs;
+      const by = (gy - 0.5) * gs;
       for (let k = 0; k < n; k++) {
-        const x = (gx - 1 + rng.next()) * gs;
-        const y = (gy - 1 + rng.next()) * gs;
-        const w = rng.chance(0.2) ? rng.uniform(0.1, 0.4) * gs : rng.uniform(0, 0.08) * gs;
+        const x = bundle ? bx + rng.uniform(-0.35, 0.35) * gs : (gx - 1 + rng.next()) * gs;
+        const y = bundle ? by + rng.uniform(-0.35, 0.35) * gs : (gy - 1 + rng.next()) * gs;
+        const w = bundle ? 0 : rng.chance(0.2) ? rng.uniform(0.1, 0.4) * gs : rng.uniform(0, 0.08) * gs;
         bucketOf.push(gy * gw + gx);
         seeds.push({ x, y, w });
       }
