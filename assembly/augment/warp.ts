@@ -307,3 +307,115 @@ export function augWarp(
   else warpImpl<u8>(src, w, h, dst, outW, outH, offX, offY, dx, dy, par, mode == 1, boundary == 1);
   return 0;
 }
+
+/** Stores lane l of i32x4 v as a byte if x + l lies in [lo, hi). */
+function storeLabelLanes(dst: usize, v: v128, x: i32, lo: i32, hi: i32): void {
+  // dst points at the label byte of column x (possibly outside the row; only in-range lanes write).
+  if (x >= lo && x < hi) store<u8>(dst, <u8>i32x4.extract_lane(v, 0));
+  if (x + 1 >= lo && x + 1 < hi) store<u8>(dst + 1, <u8>i32x4.extract_lane(v, 1));
+  if (x + 2 >= lo && x + 2 < hi) store<u8>(dst + 2, <u8>i32x4.extract_lane(v, 2));
+  if (x + 3 >= lo && x + 3 < hi) store<u8>(dst + 3, <u8>i32x4.extract_lane(v, 3));
+}
+
+/**
+ * warp of an f32 image (linear) and its u8 label (nearest) in one pass over the image window:
+ * the label window is the sub-rectangle (labX, labY, labW, labH) of the image window, and each
+ * label pixel uses exactly the source position of the image pixel under it, so the result equals
+ * two augWarp calls (the label's with the field window cut at the same place).
+ */
+export function augWarpPair(
+  img: usize,
+  lab: usize,
+  w: i32,
+  h: i32,
+  dstImg: usize,
+  outW: i32,
+  outH: i32,
+  offX: i32,
+  offY: i32,
+  dstLab: usize,
+  labX: i32,
+  labY: i32,
+  labW: i32,
+  labH: i32,
+  dx: usize,
+  dy: usize,
+  par: usize,
+  boundary: i32,
+): i32 {
+  if (boundary < 0 || boundary > 1) return E_ARGS;
+  if (!validSize(w, h) || !validSize(outW, outH) || !validSize(labW, labH)) return E_ARGS;
+  if (labX < 0 || labY < 0 || labX + labW > outW || labY + labH > outH) return E_ARGS;
+  if (offX < -(1 << 20) || offX > 1 << 20 || offY < -(1 << 20) || offY > 1 << 20) return E_ARGS;
+  const n = <u64>w * <u64>h;
+  const outN = <u64>outW * <u64>outH;
+  if (!inMemory(img, n * 4) || !inMemory(lab, n) || !inMemory(par, 28)) return E_MEMORY;
+  if (!inMemory(dstImg, outN * 4) || !inMemory(dstLab, <u64>labW * <u64>labH)) return E_MEMORY;
+  if ((dx == 0) != (dy == 0)) return E_ARGS;
+  if (dx != 0 && (!inMemory(dx, outN * 4) || !inMemory(dy, outN * 4))) return E_MEMORY;
+  const constant = boundary == 1;
+  const a = f32x4.splat(load<f32>(par, 0));
+  const b = load<f32>(par, 4);
+  const ox = load<f32>(par, 8);
+  const c = f32x4.splat(load<f32>(par, 12));
+  const d = load<f32>(par, 16);
+  const oy = load<f32>(par, 20);
+  const cval = load<f32>(par, 24);
+  const cx = f32x4.splat(<f32>(w - 1) * 0.5);
+  const cy: f32 = <f32>(h - 1) * 0.5;
+  const big = f32x4.splat(BIG);
+  const nbig = f32x4.splat(-BIG);
+  const lane = i32x4(0, 1, 2, 3);
+  const labEnd = labX + labW;
+  for (let y = 0; y < outH; y++) {
+    const v: f32 = <f32>(y + offY) - cy;
+    const rowX = f32x4.splat(b * v + ox);
+    const rowY = f32x4.splat(d * v + oy);
+    const rowIdx = <usize>y * <usize>outW;
+    const labRow = y >= labY && y < labY + labH;
+    // Label byte of image column 0 in this row (never dereferenced outside [labX, labEnd)).
+    const labBase = dstLab + <usize>(y - labY) * <usize>labW - <usize>labX;
+    for (let x = 0; x < outW; x += 4) {
+      const count = outW - x < 4 ? outW - x : 4;
+      const u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(x + offX), lane)), cx);
+      let sx = f32x4.add(f32x4.mul(a, u), rowX);
+      let sy = f32x4.add(f32x4.mul(c, u), rowY);
+      const i = rowIdx + <usize>x;
+      if (dx != 0) {
+        let fx: v128, fy: v128;
+        if (count == 4) {
+          fx = v128.load(dx + (i << 2));
+          fy = v128.load(dy + (i << 2));
+        } else {
+          fx = f32x4.splat(0);
+          fy = f32x4.splat(0);
+          fx = v128.load32_lane(dx + (i << 2), fx, 0);
+          fy = v128.load32_lane(dy + (i << 2), fy, 0);
+          if (count > 1) {
+            fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
+            fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
+          }
+          if (count > 2) {
+            fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
+            fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
+          }
+        }
+        sx = f32x4.add(sx, fx);
+        sy = f32x4.add(sy, fy);
+      }
+      sx = f32x4.pmax(nbig, f32x4.pmin(big, sx));
+      sy = f32x4.pmax(nbig, f32x4.pmin(big, sy));
+      storeOut<f32>(dstImg + (i << 2), sampleLinear<f32>(img, w, h, sx, sy, constant, cval), count);
+      if (labRow && x + 4 > labX && x < labEnd) {
+        const q = sampleNearest<u8>(lab, w, h, sx, sy, constant, cval);
+        if (x >= labX && x + 4 <= labEnd) {
+          const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q);
+          v128.store32_lane(labBase + <usize>x, bytes, 0);
+        } else {
+          storeLabelLanes(labBase + <usize>x, q, x, labX, labEnd);
+        }
+      }
+    }
+  }
+  return 0;
+}

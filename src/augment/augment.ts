@@ -203,26 +203,16 @@ function applyWindow(
   const [a, b, c, e] = d.m;
   const tx = d.t[0] + a * (cx - wx) + b * (cy - wy) + wx - cx;
   const ty = d.t[1] + c * (cx - wx) + e * (cy - wy) + wy - cy;
-  const par = (constant: number): Float32Array => Float32Array.of(a, b, tx + cx, c, e, ty + cy, constant);
   const isConst = boundary === 'constant';
   const mx = Math.floor((tw - lw) / 2);
   const my = Math.floor((th - lh) / 2);
   const imageP: WarpKernelParams = {
-    par: par(0),
+    par: Float32Array.of(a, b, tx + cx, c, e, ty + cy, 0),
     outW: tw,
     outH: th,
     offX: ox,
     offY: oy,
     nearest: false,
-    constant: isConst,
-  };
-  const labelP: WarpKernelParams = {
-    par: par(0),
-    outW: lw,
-    outH: lh,
-    offX: ox + mx,
-    offY: oy + my,
-    nearest: true,
     constant: isConst,
   };
   const field = d.elastic
@@ -232,7 +222,12 @@ function applyWindow(
         alpha: d.elastic.alpha,
       }
     : undefined;
-  const out = elasticWarpPairWasm(sample.image, sample.label, W, H, field, imageP, labelP, mx, my);
+  const out = elasticWarpPairWasm(sample.image, sample.label, W, H, field, imageP, {
+    x: mx,
+    y: my,
+    width: lw,
+    height: lh,
+  });
   let image = out.image;
   if (d.gamma !== 1 || d.contrast !== 1 || d.brightness !== 0) {
     image = adjustIntensity(image, { brightness: d.brightness, contrast: d.contrast, gamma: d.gamma });

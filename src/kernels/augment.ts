@@ -214,10 +214,40 @@ export function warpWasm<T extends Float32Array | Uint8Array>(
   });
 }
 
+type WarpPairFn = (
+  img: number,
+  lab: number,
+  w: number,
+  h: number,
+  dstImg: number,
+  outW: number,
+  outH: number,
+  offX: number,
+  offY: number,
+  dstLab: number,
+  labX: number,
+  labY: number,
+  labW: number,
+  labH: number,
+  dx: number,
+  dy: number,
+  par: number,
+  boundary: number,
+) => number;
+
+/** Where the label tile sits inside the image tile. */
+export interface LabelWindow {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /**
- * Elastic field + warp of an image (linear) and its label (nearest) in one trip to WASM: the
- * field never leaves linear memory. The field covers the image output; the label output is
- * the window of it at (labelDx, labelDy) of size labelP.outW x labelP.outH.
+ * Elastic field + warp of an image (linear) and its label (nearest) in one trip to WASM and one
+ * pass: the field never leaves linear memory, and each label pixel reuses the source position
+ * of the image pixel under it. The field covers the image output (`imageP.outW` x `outH`); the
+ * label output is the window `lab` of it. Same result as elasticField + two warp calls.
  */
 export function elasticWarpPairWasm(
   image: Float32Array,
@@ -226,9 +256,7 @@ export function elasticWarpPairWasm(
   h: number,
   field: { states: Uint32Array; k: DericheCoefficients; alpha: number } | undefined,
   imageP: WarpKernelParams,
-  labelP: WarpKernelParams,
-  labelDx: number,
-  labelDy: number,
+  lab: LabelWindow,
 ): { image: Float32Array; label: Uint8Array } {
   return withScope((s) => {
     let dx = 0;
@@ -240,40 +268,42 @@ export function elasticWarpPairWasm(
       dx = s.alloc(fw * fh * 4);
       dy = s.alloc(fw * fh * 4);
       const [tmp, scratch, co] = blurBuffers(s, fw, fh, field.k);
-      const st = kernel<ElasticF32>('augElasticField')(
-        sp,
-        dx,
-        dy,
-        tmp,
-        scratch,
-        fw,
-        fh,
-        co,
-        field.k.settle,
-        s.input(packCoefficients(field.k, field.alpha)),
+      const coV = s.input(packCoefficients(field.k, field.alpha));
+      check(
+        kernel<ElasticF32>('augElasticField')(sp, dx, dy, tmp, scratch, fw, fh, co, field.k.settle, coV),
+        'augElasticField',
       );
-      check(st, 'augElasticField');
     }
-    const outImage = runWarp(s, image, w, h, dx, dy, imageP);
-    let ldx = dx;
-    let ldy = dy;
-    if (field && (labelDx !== 0 || labelDy !== 0 || labelP.outW !== fw || labelP.outH !== fh)) {
-      // Copy the label's window of the field (rows are contiguous within WASM memory).
-      const n = labelP.outW * labelP.outH;
-      ldx = s.alloc(n * 4);
-      ldy = s.alloc(n * 4);
-      const fx = view(Float32Array, dx, fw * fh);
-      const fy = view(Float32Array, dy, fw * fh);
-      const lx = view(Float32Array, ldx, n);
-      const ly = view(Float32Array, ldy, n);
-      for (let r = 0; r < labelP.outH; r++) {
-        const o = (r + labelDy) * fw + labelDx;
-        lx.set(fx.subarray(o, o + labelP.outW), r * labelP.outW);
-        ly.set(fy.subarray(o, o + labelP.outW), r * labelP.outW);
-      }
-    }
-    const outLabel = runWarp(s, label, w, h, ldx, ldy, labelP);
-    return { image: outImage, label: outLabel };
+    const ip = s.input(image);
+    const lp = s.input(label);
+    const dImg = s.alloc(fw * fh * 4);
+    const dLab = s.alloc(lab.width * lab.height);
+    const pp = s.input(imageP.par);
+    const status = kernel<WarpPairFn>('augWarpPair')(
+      ip,
+      lp,
+      w,
+      h,
+      dImg,
+      fw,
+      fh,
+      imageP.offX,
+      imageP.offY,
+      dLab,
+      lab.x,
+      lab.y,
+      lab.width,
+      lab.height,
+      dx,
+      dy,
+      pp,
+      imageP.constant ? 1 : 0,
+    );
+    check(status, 'augWarpPair');
+    return {
+      image: copyOut(Float32Array, dImg, fw * fh),
+      label: copyOut(Uint8Array, dLab, lab.width * lab.height),
+    };
   });
 }
 

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { warp, warpJs, elasticField, AugmentError, type WarpOptions } from '../../src/augment/index.js';
 import { Rng } from '../../src/random/index.js';
 import { HAVE_ISBI, isbiSlice, labels, maxAbsDiff, noise } from './helpers.js';
+import { warpParams } from '../../src/augment/warp.js';
+import { elasticWarpPairWasm } from '../../src/kernels/augment.js';
+import { fieldNoiseStates } from '../../src/augment/fieldNoise.js';
+import { dericheCoefficients } from '../../src/augment/deriche.js';
 
 if (!HAVE_ISBI) console.warn('warp ISBI test skipped: ../shared/data/isbi2012 not found');
 
@@ -193,5 +197,66 @@ describe('augment/warp', () => {
     const got = warp(label, 512, 512, lo);
     expect(maxAbsDiff(got, warpJs(label, 512, 512, lo))).toBe(0);
     expect(new Set(got)).toEqual(new Set(label));
+  });
+});
+
+describe('augment/fused elastic field + image/label warp (pipeline path)', () => {
+  it('equals elasticField + warp(image) + warp(label) with the field window cut at the label', () => {
+    const rng = new Rng(3);
+    for (let trial = 0; trial < 6; trial++) {
+      const w = 20 + rng.int(60);
+      const h = 20 + rng.int(60);
+      const img = noise(trial, w * h);
+      const lab = labels(trial, w * h, 5);
+      const tw = 8 + rng.int(40);
+      const th = 8 + rng.int(40);
+      const lw = 1 + rng.int(tw);
+      const lh = 1 + rng.int(th);
+      const lx = rng.int(tw - lw + 1);
+      const ly = rng.int(th - lh + 1);
+      const offX = rng.int(w) - 5;
+      const offY = rng.int(h) - 5;
+      const seed = rng.nextU32();
+      const affine = [0.9, 0.2, 1.5, -0.25, 1.1, -2] as const;
+      const boundary = trial % 2 ? ('constant' as const) : ('reflect' as const);
+      const p = warpParams(img, w, h, {
+        affine,
+        outWidth: tw,
+        outHeight: th,
+        offsetX: offX,
+        offsetY: offY,
+        boundary,
+      });
+      const field =
+        trial === 5 ? undefined : { states: fieldNoiseStates(seed), k: dericheCoefficients(3), alpha: 20 };
+      const got = elasticWarpPairWasm(img, lab, w, h, field, p, { x: lx, y: ly, width: lw, height: lh });
+      const f = field ? elasticField(tw, th, { alpha: 20, sigma: 3, seed }) : undefined;
+      const base = { affine, boundary };
+      const wantImg = warp(img, w, h, {
+        ...base,
+        ...f,
+        outWidth: tw,
+        outHeight: th,
+        offsetX: offX,
+        offsetY: offY,
+      });
+      const cut = (a: Float32Array) => {
+        const o = new Float32Array(lw * lh);
+        for (let y = 0; y < lh; y++) o.set(a.subarray((y + ly) * tw + lx, (y + ly) * tw + lx + lw), y * lw);
+        return o;
+      };
+      const lf = f ? { dx: cut(f.dx), dy: cut(f.dy) } : {};
+      const wantLab = warp(lab, w, h, {
+        ...base,
+        ...lf,
+        interpolation: 'nearest',
+        outWidth: lw,
+        outHeight: lh,
+        offsetX: offX + lx,
+        offsetY: offY + ly,
+      });
+      expect(got.image).toEqual(wantImg);
+      expect(got.label).toEqual(wantLab);
+    }
   });
 });
