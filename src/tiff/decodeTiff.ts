@@ -226,6 +226,15 @@ function layoutOf(file: TiffFile, page: number, budget: { used: number; max: num
   offsets = offsets.slice(0, nChunks);
   counts = counts.slice(0, nChunks);
   const ratio = MAX_RATIO[compression]!;
+  // Chunks may overlap (even all point at the same bytes), so also bound the whole page by what
+  // the file itself could hold: a small file never makes us allocate a huge page.
+  const pageBytes = chunkBytes * nChunks;
+  if (compression !== 1 && pageBytes > file.bytes.length * ratio + 4096 * nChunks) {
+    throw new TiffError(
+      `page ${page}: ${width}x${height}, ${spp} x ${bps}-bit samples cannot come from a ` +
+        `${file.bytes.length}-byte file`,
+    );
+  }
   for (let i = 0; i < nChunks; i++) {
     const off = offsets[i]!;
     const cnt = counts[i]!;

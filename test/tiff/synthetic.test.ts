@@ -3,6 +3,7 @@
 // containers that must fail with a TiffError that says what is wrong.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/random/index.js';
+import { openTiff } from '../../src/tiff/ifd.js';
 import { decodeTiff, TiffError, type TiffImage } from '../../src/tiff/index.js';
 import { buildTiff, bytesOf, expectBytes, randomSamples, type Dtype, type SynthPage } from './helpers.js';
 
@@ -165,7 +166,22 @@ describe('malformed containers raise a TiffError that says what is wrong', () =>
             ],
           },
         ]).bytes,
-      /too few/,
+      /cannot come from a \d+-byte file/,
+    ],
+    [
+      'one strip too short for its rows',
+      () => {
+        const { bytes } = buildTiff([
+          { ...base(), width: 400, height: 400, data: new Uint8Array(160000), rowsPerStrip: 400 },
+        ]);
+        // Shrink the strip's byte count to 10 bytes: 160 kB of LZW cannot come from it.
+        const dv = new DataView(bytes.buffer);
+        const file = openTiff(bytes);
+        const at = readEntry(bytes, file.ifdOffsets[0]!, 279);
+        dv.setUint32(at, 10, true);
+        return bytes;
+      },
+      /strip 0 holds 10 bytes, too few/,
     ],
     ['missing strip offsets', () => buildTiff([{ ...base(), tags: [[273, 0, []]] }]).bytes, /StripOffsets/],
     ['strip past the end', () => buildTiff([{ ...base(), tags: [[273, 4, [1e6]]] }]).bytes, /past the end/],
@@ -218,4 +234,12 @@ function corruptPixels(bytes: Uint8Array): Uint8Array {
   // The first strip starts at offset 8; codes past 258 that are not yet defined break LZW.
   bytes.fill(0xff, 9, 20);
   return bytes;
+}
+
+/** File offset of the inline value of `tag` in the classic little-endian IFD at `ifd`. */
+function readEntry(bytes: Uint8Array, ifd: number, tag: number): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset);
+  const n = dv.getUint16(ifd, true);
+  for (let i = 0; i < n; i++) if (dv.getUint16(ifd + 2 + 12 * i, true) === tag) return ifd + 2 + 12 * i + 8;
+  throw new Error(`tag ${tag} not found`);
 }
