@@ -115,7 +115,8 @@ function cellPass(
   }
   // Horizontal pass, only for the background runs of the grown box (d1 and d2 are only used on
   // background pixels) and only with the cell columns within r of such a run: a column farther away
-  // can only give distances > r, which the radius argument above already allows to drop.
+  // can only give distances > r, which the radius argument above already allows to drop. Columns
+  // behind a cell pixel of the same row are dominated by it and are skipped too.
   for (let y = Y0; y <= Y1; y++) {
     let ri = load<i32>(rows + ((<usize>y) << 2));
     const rEnd = load<i32>(rows + ((<usize>(y + 1)) << 2));
@@ -124,12 +125,28 @@ function cellPass(
     const grow = g + ((<usize>((y - Y0) * cw)) << 2);
     let top: i32 = -1;
     let done: i32 = -1; // last column already offered to the envelope
+    const inside = y >= y0 && y <= y1;
     for (let rj = ri; rj < rEnd; rj++) {
       const xs = max<i32>(load<i32>(runs + ((<usize>rj) << 3)), X0);
       if (xs > X1) break;
       const xe = min<i32>(load<i32>(runs + ((<usize>rj) << 3), 4), X1 + 1);
-      const qs = max<i32>(max<i32>(xs - r - x0, done + 1), 0);
-      const qe = min<i32>(xe - 1 + r - x0, cw - 1);
+      let qs = max<i32>(max<i32>(xs - r - x0, done + 1), 0);
+      let qe = min<i32>(xe - 1 + r - x0, cw - 1);
+      if (inside) {
+        // A cell pixel of this row (g = 0) beats every column beyond it for the whole run.
+        for (let q = min<i32>(xs - x0 - 1, cw - 1); q >= qs; q--) {
+          if (load<i32>(grow + ((<usize>q) << 2)) == 0) {
+            qs = q;
+            break;
+          }
+        }
+        for (let q = max<i32>(xe - x0, 0); q <= qe; q++) {
+          if (load<i32>(grow + ((<usize>q) << 2)) == 0) {
+            qe = q;
+            break;
+          }
+        }
+      }
       if (qs <= qe) {
         top = pushParabolas(grow, qs, qe + 1, r, v, hv, top);
         done = qe;
@@ -158,29 +175,6 @@ function cellPass(
       }
     }
   }
-}
-
-/**
- * Background runs of every row: rows[y]..rows[y+1] index the [start, end) pairs in `runs`.
- * At most ceil(w/2) runs per row, so `runs` needs 2·ceil(w/2)·h i32 and `rows` h+1.
- */
-function backgroundRuns(labels: usize, w: i32, h: i32, rows: usize, runs: usize): void {
-  let ri: i32 = 0;
-  for (let y: i32 = 0; y < h; y++) {
-    store<i32>(rows + ((<usize>y) << 2), ri);
-    const lrow = labels + ((<usize>(y * w)) << 2);
-    let x: i32 = 0;
-    while (x < w) {
-      while (x < w && load<i32>(lrow + ((<usize>x) << 2)) != 0) x++;
-      if (x >= w) break;
-      const start = x;
-      while (x < w && load<i32>(lrow + ((<usize>x) << 2)) == 0) x++;
-      store<i32>(runs + ((<usize>ri) << 3), start);
-      store<i32>(runs + ((<usize>ri) << 3), x, 4);
-      ri++;
-    }
-  }
-  store<i32>(rows + ((<usize>h) << 2), ri);
 }
 
 /**
@@ -216,28 +210,49 @@ export function weightsMap(
   if (!(sigma > 0) || !isFinite(sigma) || !(w0 >= 0) || !isFinite(w0)) return ERR_OPTION;
   if (!(wBg >= 0) || !isFinite(wBg) || !(wFg >= 0) || !isFinite(wFg)) return ERR_OPTION;
 
-  // Bounding boxes (minX, maxX, minY, maxY) and the foreground count.
+  // One raster pass: bounding boxes (minX, maxX, minY, maxY), the foreground count and the
+  // background runs of every row (rows[y]..rows[y+1] index [start, end) pairs in runs).
   for (let c: i32 = 1; c <= count; c++) {
     const b = box + ((<usize>c) << 4);
     store<i32>(b, w);
     store<i32>(b, -1, 4);
-    store<i32>(b, h, 8);
-    store<i32>(b, -1, 12);
+    store<i32>(b, -1, 8);
   }
   let nFg: i32 = 0;
+  let ri: i32 = 0;
   for (let y: i32 = 0; y < h; y++) {
+    store<i32>(rows + ((<usize>y) << 2), ri);
+    const lrow = labels + ((<usize>(y * w)) << 2);
+    let inRun = false;
     for (let x: i32 = 0; x < w; x++) {
-      const l = load<i32>(labels + ((<usize>(y * w + x)) << 2));
-      if (l == 0) continue;
+      const l = load<i32>(lrow + ((<usize>x) << 2));
+      if (l == 0) {
+        if (!inRun) {
+          store<i32>(runs + ((<usize>ri) << 3), x);
+          inRun = true;
+        }
+        continue;
+      }
+      if (inRun) {
+        store<i32>(runs + ((<usize>ri) << 3), x, 4);
+        ri++;
+        inRun = false;
+      }
       if (l < 0 || l > count) return ERR_LABEL;
       nFg++;
       const b = box + ((<usize>l) << 4);
       if (x < load<i32>(b)) store<i32>(b, x);
       if (x > load<i32>(b, 4)) store<i32>(b, x, 4);
-      if (y < load<i32>(b, 8)) store<i32>(b, y, 8);
-      if (y > load<i32>(b, 12)) store<i32>(b, y, 12);
+      // Raster order: the first pixel seen has the smallest y, the latest the largest.
+      if (load<i32>(b, 8) < 0) store<i32>(b, y, 8);
+      store<i32>(b, y, 12);
+    }
+    if (inRun) {
+      store<i32>(runs + ((<usize>ri) << 3), w, 4);
+      ri++;
     }
   }
+  store<i32>(rows + ((<usize>h) << 2), ri);
   const nBg = n - nFg;
   if (balanced != 0) {
     wBg = nBg > 0 ? <f64>n / (2 * <f64>nBg) : 1;
@@ -269,7 +284,6 @@ export function weightsMap(
     store<i32>(d1 + ((<usize>i) << 2), INF);
     store<i32>(d2 + ((<usize>i) << 2), INF);
   }
-  backgroundRuns(labels, w, h, rows, runs);
   for (let c: i32 = 1; c <= count; c++) {
     const b = box + ((<usize>c) << 4);
     const x1 = load<i32>(b, 4);

@@ -4,7 +4,13 @@ import { WeightsInputError } from './errors.js';
 /** Largest accepted image side (keeps squared distances inside i32 in the kernels). */
 export const MAX_SIDE = 16384;
 
-/** Checks that width and height are integers in 1..MAX_SIDE. */
+/**
+ * Largest accepted pixel count (8192²): the weight map needs about 26 bytes of WASM memory per pixel,
+ * which must stay well inside a 4 GiB 32-bit address space.
+ */
+export const MAX_PIXELS = 1 << 26;
+
+/** Checks that width and height are integers in 1..MAX_SIDE with at most MAX_PIXELS pixels. */
 export function checkSize(fn: string, width: unknown, height: unknown): void {
   for (const [name, v] of [
     ['width', width],
@@ -13,6 +19,9 @@ export function checkSize(fn: string, width: unknown, height: unknown): void {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_SIDE) {
       throw new WeightsInputError(`${fn}: ${name} must be an integer in 1..${MAX_SIDE}, got ${String(v)}`);
     }
+  }
+  if ((width as number) * (height as number) > MAX_PIXELS) {
+    throw new WeightsInputError(`${fn}: ${width}×${height} exceeds the limit of ${MAX_PIXELS} pixels`);
   }
 }
 

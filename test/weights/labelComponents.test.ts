@@ -127,6 +127,7 @@ describe('weights/labelComponents', () => {
     expect(() => labelComponents(m, 0, 12)).toThrow(WeightsInputError);
     expect(() => labelComponents(m, 4.5, 3)).toThrow(WeightsInputError);
     expect(() => labelComponents(m, 20000, 1)).toThrow(WeightsInputError);
+    expect(() => labelComponents(m, 16384, 16384)).toThrow(/exceeds the limit/);
     expect(() => labelComponents(Array.from(m) as unknown as Uint8Array, 4, 3)).toThrow(WeightsInputError);
     expect(() => labelComponents(m, 4, 3, { connectivity: 6 as 4 })).toThrow(/connectivity/);
     expect(() => labelComponents(m, 4, 3, null as unknown as object)).toThrow(WeightsInputError);
