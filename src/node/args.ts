@@ -68,7 +68,7 @@ export const TRAIN_FLAGS: readonly FlagDoc[] = [
     default: '–',
     help: 'label stack, same size (0 = membrane, 255 or 1 = cell)',
   },
-  { flag: '--epochs', value: 'N', default: '10 (synthetic: 6)', help: 'epochs' },
+  { flag: '--epochs', value: 'N', default: '10 (synthetic: 8)', help: 'epochs' },
   { flag: '--batch-size', value: 'N', default: '2 (synthetic: 4)', help: 'tiles per step' },
   {
     flag: '--tile',
@@ -76,7 +76,12 @@ export const TRAIN_FLAGS: readonly FlagDoc[] = [
     default: '128 (synthetic: 96)',
     help: 'input tile edge; with --padding valid the label tile is smaller',
   },
-  { flag: '--steps-per-epoch', value: 'N', default: 'area of the training slices', help: 'steps per epoch' },
+  {
+    flag: '--steps-per-epoch',
+    value: 'N',
+    default: 'area of the training slices (synthetic: 50)',
+    help: 'steps per epoch',
+  },
   { flag: '--lr', value: 'X', default: '0.001', help: 'Adam learning rate' },
   {
     flag: '--val-split',

@@ -4,6 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
 import { syntheticEM } from '../data/index.js';
 import { predictTiled } from '../infer/index.js';
 import { formatDuration, formatEpoch, formatProgress, prepareImages, prepareLabels } from '../train/index.js';
@@ -59,12 +60,12 @@ function isInputError(e: unknown): e is Error {
 export const SYNTHETIC_DEFAULTS = {
   count: 16,
   size: 160,
-  epochs: 6,
+  epochs: 8,
   batchSize: 4,
   tile: 96,
   depth: 3,
   filters: 8,
-  stepsPerEpoch: 40,
+  stepsPerEpoch: 50,
 } as const;
 
 async function loadTrainData(
@@ -171,6 +172,11 @@ async function runTrain(argv: string[], io: CliIO): Promise<number> {
     labels,
     ...(io.signal ? { signal: io.signal } : {}),
     onBatchEnd: (info) => {
+      if (info.stepsThisRun === 1 && info.globalStep > 1) {
+        progress.line(
+          `Resumed from ${join(a.out, 'last')} at epoch ${info.epoch + 1}, step ${info.step + 1}.`,
+        );
+      }
       if (!a.quiet) progress.update(formatProgress(info, lastRecord, lastRecord?.validationSeconds ?? 0));
     },
     onEpochEnd: (record, history) => {
@@ -181,11 +187,6 @@ async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const result = await trainUNet(opts);
   progress.done();
   try {
-    if (result.resumedFrom) {
-      io.stdout.write(
-        `Resumed from ${join(a.out, 'last')} at epoch ${result.resumedFrom.epoch + 1}, step ${result.resumedFrom.step + 1}.\n`,
-      );
-    }
     if (result.aborted) {
       io.stdout.write(
         `Interrupted: checkpoint saved in ${join(a.out, 'last')}; rerun with --resume to continue.\n`,
@@ -289,6 +290,8 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // Production mode: skips tfjs debug checks and its "install tfjs-node" banner on stderr.
+  tf.enableProdMode();
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {

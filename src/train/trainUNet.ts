@@ -310,6 +310,9 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
           batchSeed(seed, loop.epoch, loop.step),
         );
         const loss = await trainStep(model, optimizer, varList, batch, dice);
+        // On 'wasm'/'cpu' every await above resolves as a microtask; yield a macrotask so signal
+        // handlers (Ctrl-C → abort), timers and a browser's UI get to run between steps.
+        await yieldToEventLoop();
         if (!Number.isFinite(loss)) {
           throw new TrainConfigError(
             `loss became ${loss} at epoch ${loop.epoch + 1} step ${loop.step + 1}; lower the learning rate`,
@@ -414,6 +417,10 @@ export function mergeAugment(partial: Partial<AugmentConfig>): AugmentConfig {
 
 function dropoutLayers(model: LayersModel): SeededDropout[] {
   return model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function now(): number {

@@ -42,7 +42,7 @@ describe('raster plots', () => {
         { name: 'b', values: [0.7], color: blue },
       ],
     });
-    expect([p.width, p.height]).toEqual([720, 440]);
+    expect([p.width, p.height]).toEqual([720, 480]);
     expect(countColor(p, red)).toBeGreaterThan(200);
     expect(countColor(p, blue)).toBeGreaterThan(40);
   });
