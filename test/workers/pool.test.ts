@@ -9,6 +9,7 @@ import { Rng, mixSeed } from '../../src/random/index.js';
 import { defaultAugmentConfig } from '../../src/augment/index.js';
 import { batchSeed, epochOrder, makeBatch, stepIndices } from '../../src/train/index.js';
 import { trainerPlan } from '../../workers/trainerPlan.js';
+import { nodePoolBatchSource } from '../../workers/nodeSource.js';
 import { bundleWorker } from './bundle.js';
 
 const SEED = 1234;
@@ -133,6 +134,39 @@ describe('BatchPool on worker_threads', () => {
       expect(got.indices).toEqual(inline.indices);
       expect(got.images).toEqual(inline.images);
       expect(got.labels).toEqual(inline.labels);
+    }
+  });
+
+  it('nodePoolBatchSource serves a trainer context with its inline batches', async () => {
+    const stack = makeStack();
+    const ctx = {
+      stack: { data: stack.images as Float32Array, width: W, height: H, count: N },
+      labels: stack.labels,
+      tile: { inputSize: 16, outputSize: 16 },
+      augment: false as const,
+      weights: {},
+      train: [0, 1, 2, 3],
+      seed: 4,
+      batchSize: 2,
+      stepsPerEpoch: 3,
+      epochs: 2,
+    };
+    const source = nodePoolBatchSource({ workers: 2, workerUrl: entry })(ctx);
+    try {
+      const b = await source.batch(1, 2);
+      const inline = makeBatch(
+        ctx.stack,
+        ctx.labels,
+        stepIndices(epochOrder(ctx.train, 4, 1).order, 2, 2),
+        ctx.tile,
+        false,
+        {},
+        batchSeed(4, 1, 2),
+      );
+      expect(b.images).toEqual(inline.images);
+      expect(b.weights).toEqual(inline.weights);
+    } finally {
+      await source.close();
     }
   });
 
