@@ -235,6 +235,7 @@ function layoutOf(file: TiffFile, page: number, budget: { used: number; max: num
         `${file.bytes.length}-byte file`,
     );
   }
+  let total = 0;
   for (let i = 0; i < nChunks; i++) {
     const off = offsets[i]!;
     const cnt = counts[i]!;
@@ -253,12 +254,18 @@ function layoutOf(file: TiffFile, page: number, budget: { used: number; max: num
       ? tileHeight
       : Math.min(tileHeight, height - (Math.floor(i / across) % down) * tileHeight);
     const expected = rows * rowBytes;
+    total += expected;
     if (compression === 1 ? cnt < expected : expected > cnt * ratio + 4096) {
       throw new TiffError(
         `page ${page}: ${unit} ${i} holds ${cnt} bytes, too few for ${expected} decoded bytes ` +
           `(${width}x${height}, ${spp} x ${bps}-bit samples)`,
       );
     }
+  }
+  if (compression === 1 && total > file.bytes.length) {
+    throw new TiffError(
+      `page ${page}: ${total} bytes of uncompressed samples cannot come from a ${file.bytes.length}-byte file`,
+    );
   }
   return {
     params: {

@@ -169,6 +169,23 @@ describe('malformed containers raise a TiffError that says what is wrong', () =>
       /cannot come from a \d+-byte file/,
     ],
     [
+      'uncompressed strips that all overlap',
+      () =>
+        buildTiff([
+          {
+            ...base(),
+            compression: 1,
+            tags: [
+              [257, 4, [1000]],
+              [278, 4, [1]],
+              [273, 4, new Array<number>(1000).fill(8)],
+              [279, 4, new Array<number>(1000).fill(20)],
+            ],
+          },
+        ]).bytes,
+      /20000 bytes of uncompressed samples cannot come from a \d+-byte file/,
+    ],
+    [
       'one strip too short for its rows',
       () => {
         const { bytes } = buildTiff([
