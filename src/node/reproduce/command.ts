@@ -1,0 +1,109 @@
+// The `reproduce-isbi` command: argument parsing and the entry point the CLI dispatches to.
+import { CliUsageError } from '../args.js';
+import type { OutStream } from '../progressLine.js';
+import { LOSS_PRESETS, REPRODUCE_DEFAULTS } from './options.js';
+import type { LossPreset, ReproduceIsbiOptions } from './options.js';
+import { runReproduceIsbi } from './reproduceIsbi.js';
+
+export const REPRODUCE_HELP = `Usage: unet-wasm reproduce-isbi [options]   (npm run reproduce:isbi -- [options])
+
+Trains a U-Net on ISBI 2012 slices 0-26 within a wall-time budget, evaluates the best epoch on
+slices 27-29 (full 512² and the seed's 388² centre crop: mean IoU, pixel accuracy, V_rand,
+V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, and report.html.
+
+  --data DIR        folder with train-volume.tif, train-labels.tif, test-volume.tif
+                    (default ${REPRODUCE_DEFAULTS.data})
+  --out DIR         output folder (default runs/reproduce-isbi/seed<seed>)
+  --seed N          default ${REPRODUCE_DEFAULTS.seed}
+  --minutes M       wall-time budget of the whole command (default ${REPRODUCE_DEFAULTS.minutes})
+  --tta             8-fold flip/rotation averaging at evaluation and test prediction
+  --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
+  --epochs N        upper bound on epochs (default: as many as the budget allows)
+  --threads N       tfjs-wasm threads (default: all CPUs)
+  --quiet           no per-step progress line
+`;
+
+function intArg(flag: string, v: string | undefined, min = 1): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < min) {
+    throw new CliUsageError(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
+  }
+  return n;
+}
+
+/** Parses `reproduce-isbi` arguments into options (throws `CliUsageError`). */
+export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOptions {
+  const o: ReproduceIsbiOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    const eq = raw.indexOf('=');
+    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) {
+        throw new CliUsageError(`${flag} needs a value`);
+      }
+      return v;
+    };
+    switch (flag) {
+      case '--data':
+        o.data = value();
+        break;
+      case '--out':
+        o.out = value();
+        break;
+      case '--seed':
+        o.seed = intArg(flag, value(), 0);
+        break;
+      case '--minutes': {
+        const v = value();
+        const m = Number(v);
+        if (!(m > 0) || !Number.isFinite(m))
+          throw new CliUsageError(`--minutes needs a number > 0, got ${v}`);
+        o.minutes = m;
+        break;
+      }
+      case '--tta':
+        o.tta = true;
+        break;
+      case '--loss': {
+        const v = value();
+        if (!LOSS_PRESETS.includes(v as LossPreset)) {
+          throw new CliUsageError(`--loss must be one of ${LOSS_PRESETS.join(', ')}, got ${v}`);
+        }
+        o.loss = v as LossPreset;
+        break;
+      }
+      case '--epochs':
+        o.epochs = intArg(flag, value());
+        break;
+      case '--threads':
+        o.threads = intArg(flag, value());
+        break;
+      case '--quiet':
+        o.quiet = true;
+        break;
+      default:
+        throw new CliUsageError(`unknown option '${raw}' for reproduce-isbi (try --help)`);
+    }
+  }
+  return o;
+}
+
+/**
+ * Runs `reproduce-isbi` with CLI arguments. Resolves to 0 on success; errors propagate to the CLI's
+ * handler (bad options → exit 2). `--help` prints the usage.
+ */
+export async function reproduceIsbiCommand(
+  argv: readonly string[],
+  io: { stdout: OutStream; signal?: AbortSignal },
+): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write(REPRODUCE_HELP);
+    return 0;
+  }
+  const opts = parseReproduceArgs(argv);
+  await runReproduceIsbi({ ...opts, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
+  return 0;
+}

@@ -1,0 +1,101 @@
+// Options and defaults of `reproduce-isbi`: the library's recipe for ISBI 2012 on a 2-core CPU.
+import type { ModelOptions, WeightOptions } from '../../train/index.js';
+import type { OutStream } from '../progressLine.js';
+
+/** Loss presets: how the pixel-wise cross-entropy is weighted. */
+export type LossPreset = 'ce' | 'border' | 'balanced' | 'unet';
+
+/**
+ * The weight-map options of each preset:
+ * - 'ce': plain cross-entropy (no weights);
+ * - 'border': the paper's border term only (w0 10, σ 5) on unit class weights;
+ * - 'balanced': class-balanced weights only (no border term);
+ * - 'unet': the paper's full map, class-balanced + border term.
+ */
+export function lossWeights(preset: LossPreset): WeightOptions | false {
+  switch (preset) {
+    case 'ce':
+      return false;
+    case 'border':
+      return { classWeights: [1, 1], w0: 10, sigma: 5 };
+    case 'balanced':
+      return { classWeights: 'balanced', w0: 0 };
+    case 'unet':
+      return { classWeights: 'balanced', w0: 10, sigma: 5 };
+  }
+}
+
+export const LOSS_PRESETS: readonly LossPreset[] = ['ce', 'border', 'balanced', 'unet'];
+
+/**
+ * Defaults of the reproduction (see the README section "Reproducing ISBI 2012" for the calibration
+ * behind them): a depth-4 U-Net with 16 base filters and batch norm, 'same' padding, random
+ * 256² tiles in batches of 4 with the default augmentation (elastic included), Adam 1e-3, plain
+ * cross-entropy, a 55-minute wall-time budget for the whole command.
+ */
+export const REPRODUCE_DEFAULTS = {
+  data: '../shared/data/isbi2012',
+  seed: 1,
+  minutes: 55,
+  baseFilters: 16,
+  depth: 4,
+  batchNorm: true,
+  tileSize: 256,
+  batchSize: 4,
+  learningRate: 1e-3,
+  loss: 'ce' as LossPreset,
+  maxEpochs: 1000,
+  trainSlices: Array.from({ length: 27 }, (_, i) => i),
+  validationSlices: [27, 28, 29],
+  evalCrop: 388,
+} as const;
+
+/** Options of `runReproduceIsbi`. Every field has a default (`REPRODUCE_DEFAULTS`). */
+export interface ReproduceIsbiOptions {
+  /** Folder with train-volume.tif, train-labels.tif and test-volume.tif. Default '../shared/data/isbi2012'. */
+  data?: string;
+  /** Output folder (checkpoints, TIFFs, report). Default `runs/reproduce-isbi/seed<seed>`. */
+  out?: string;
+  /** Seeds weights, slice order, crops and augmentation. Default 1. */
+  seed?: number;
+  /**
+   * Wall-time budget of the whole command in minutes (loading, training, evaluation, outputs).
+   * Training stops at an epoch boundary when the next epoch and the final evaluation would not
+   * fit, or mid-epoch (checkpoint kept) when even the estimate is exceeded. Default 55.
+   */
+  minutes?: number;
+  /** Average the 8 flips/rotations at evaluation and test prediction. Default false. */
+  tta?: boolean;
+  /** Upper bound on epochs (the budget normally stops earlier). Default 1000. */
+  epochs?: number;
+  /** Steps per epoch. Default: the trainer's (tiles covering the training slices once). */
+  stepsPerEpoch?: number;
+  /** Loss weighting preset. Default 'ce'. */
+  loss?: LossPreset;
+  /** Model overrides over { depth 4, baseFilters 16, batchNorm true }. */
+  model?: Partial<ModelOptions>;
+  /** Training tile edge. Default 256. */
+  tileSize?: number;
+  /** Default 4. */
+  batchSize?: number;
+  /** Adam learning rate. Default 1e-3. */
+  learningRate?: number;
+  /** XNNPACK threads of tfjs-wasm (see initNodeBackend). Default: all CPUs. */
+  threads?: number;
+  /** Training slices. Default 0–26. */
+  trainSlices?: number[];
+  /** Validation slices (never trained on; only picks the best epoch). Default 27–29. */
+  validationSlices?: number[];
+  /** Test-volume slices to predict. Default all. Empty: skip the test volume. */
+  testSlices?: number[];
+  /** Crop every slice to its top-left `crop`² corner (for quick tests). Default: no crop. */
+  crop?: number;
+  /** Centre crop of the second evaluation (the seed's 388²), clamped to the slice size. Default 388. */
+  evalCrop?: number;
+  /** Stops training early (e.g. Ctrl-C); evaluation and outputs still run. */
+  signal?: AbortSignal;
+  /** Progress and summary output. Default: process.stdout. */
+  stdout?: OutStream;
+  /** Suppress the per-step progress line. Default false. */
+  quiet?: boolean;
+}

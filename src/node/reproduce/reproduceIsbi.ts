@@ -1,0 +1,444 @@
+// `reproduce-isbi`: train on ISBI 2012 slices 0–26 within a wall-time budget, evaluate the best
+// epoch's checkpoint on slices 27–29 (full 512² and the seed's 388² centre crop), write probability
+// maps of the validation slices and of the test volume, and a report with curves and overlays.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { predictTiled } from '../../infer/index.js';
+import { centerCrop, evaluateSegmentation } from '../../metrics/index.js';
+import type { SegmentationEvaluation } from '../../metrics/index.js';
+import {
+  formatDuration,
+  formatEpoch,
+  formatProgress,
+  prepareImages,
+  prepareLabels,
+  TrainConfigError,
+} from '../../train/index.js';
+import type { EpochRecord, StackInput, TrainResult } from '../../train/index.js';
+import { initNodeBackend } from '../backend.js';
+import { writeTiffFile } from '../files.js';
+import { ProgressLine } from '../progressLine.js';
+import { writeReport } from '../report.js';
+import type { OverlaySlice } from '../report.js';
+import { readStack } from '../stacks.js';
+import { trainUNet } from '../trainUNet.js';
+import { lossWeights, REPRODUCE_DEFAULTS } from './options.js';
+import type { ReproduceIsbiOptions } from './options.js';
+
+/** The seed's published numbers (388² centre crops of slices 27–29, mean IoU over both classes). */
+export const SEED_RESULT = { meanIoU: 0.758, pixelAccuracy: 0.9087 } as const;
+
+/** Metrics of one evaluation (full slices or centre crops). */
+export type EvalScores = Omit<SegmentationEvaluation, 'perSlice'>;
+
+/** What `runReproduceIsbi` resolves to (also written to `summary.json`). */
+export interface ReproduceIsbiResult {
+  out: string;
+  seed: number;
+  /** The evaluated (held-out) slices of train-volume.tif. */
+  validationSlices: number[];
+  /** Whole command, seconds. */
+  wallSeconds: number;
+  trainSeconds: number;
+  evalSeconds: number;
+  epochs: number;
+  /** 0-based epoch of the evaluated checkpoint (-1: no epoch finished; the last weights were used). */
+  bestEpoch: number;
+  stoppedBy: 'epochs' | 'budget' | 'signal';
+  tta: boolean;
+  full: EvalScores;
+  crop: EvalScores & { size: number };
+  majorityBaseline: number;
+  files: {
+    report: string;
+    validationProbabilities: string;
+    testProbabilities: string | null;
+    summary: string;
+  };
+  config: TrainResult['config'];
+  history: EpochRecord[];
+  /** 1-minute load averages at start and end (the figures are wall-clock). */
+  load: { start: number; end: number };
+}
+
+interface Volume {
+  data: Float32Array | Uint8Array | Uint16Array;
+  width: number;
+  height: number;
+  count: number;
+}
+
+/** Top-left `size`² corner of every slice (quick tests); the stack itself when `size` is undefined. */
+function cropStack(s: StackInput, size: number | undefined): Volume {
+  const data = s.data as Volume['data'];
+  if (size === undefined || (size >= s.width && size >= s.height)) {
+    return { data, width: s.width, height: s.height, count: s.count };
+  }
+  if (!Number.isInteger(size) || size < 1)
+    throw new TrainConfigError(`crop must be a positive integer, got ${size}`);
+  const w = Math.min(size, s.width);
+  const h = Math.min(size, s.height);
+  const Ctor = data.constructor as new (n: number) => Volume['data'];
+  const out = new Ctor(w * h * s.count);
+  for (let k = 0; k < s.count; k++) {
+    for (let y = 0; y < h; y++) {
+      const src = (k * s.height + y) * s.width;
+      out.set(data.subarray(src, src + w), (k * h + y) * w);
+    }
+  }
+  return { data: out, width: w, height: h, count: s.count };
+}
+
+function pickSlices(v: Volume, slices: readonly number[], what: string): Volume {
+  const plane = v.width * v.height;
+  const Ctor = v.data.constructor as new (n: number) => Volume['data'];
+  const out = new Ctor(plane * slices.length);
+  slices.forEach((s, i) => {
+    if (!Number.isInteger(s) || s < 0 || s >= v.count) {
+      throw new TrainConfigError(`${what} slice ${s} is outside the stack of ${v.count} slices`);
+    }
+    out.set(v.data.subarray(s * plane, (s + 1) * plane), i * plane);
+  });
+  return { data: out, width: v.width, height: v.height, count: slices.length };
+}
+
+function withoutPerSlice(e: SegmentationEvaluation): EvalScores {
+  const { perSlice: _p, ...rest } = e;
+  return rest;
+}
+
+function checkSliceSets(train: readonly number[], validation: readonly number[]): void {
+  if (train.length === 0) throw new TrainConfigError('no training slices');
+  if (validation.length === 0) throw new TrainConfigError('no validation slices');
+  const v = new Set(validation);
+  const both = train.filter((s) => v.has(s));
+  if (both.length > 0) {
+    throw new TrainConfigError(`slices ${both.join(', ')} are both training and validation slices`);
+  }
+}
+
+/** Probability of class 1 (cell) per pixel, from the `height × width × 2` output. */
+function cellProbability(probabilities: Float32Array, plane: number): Float32Array {
+  const classes = probabilities.length / plane;
+  const p = new Float32Array(plane);
+  for (let i = 0; i < plane; i++) p[i] = probabilities[i * classes + 1]!;
+  return p;
+}
+
+const fmtPct = (v: number): string => `${(v * 100).toFixed(2)} %`;
+const fmt4 = (v: number): string => v.toFixed(4);
+
+/** The final table: metrics of the evaluated checkpoint on full slices and centre crops, and the seed. */
+export function summaryTable(r: Pick<ReproduceIsbiResult, 'full' | 'crop' | 'validationSlices'>): string {
+  const rows: [string, string, string, string][] = [
+    ['mean IoU (seed metric)', fmt4(r.full.meanIoU), fmt4(r.crop.meanIoU), fmt4(SEED_RESULT.meanIoU)],
+    [
+      'pixel accuracy',
+      fmtPct(r.full.pixelAccuracy),
+      fmtPct(r.crop.pixelAccuracy),
+      fmtPct(SEED_RESULT.pixelAccuracy),
+    ],
+    ['IoU membrane / cell', r.full.iou.map(fmt4).join(' / '), r.crop.iou.map(fmt4).join(' / '), '–'],
+    ['Dice', fmt4(r.full.dice), fmt4(r.crop.dice), '–'],
+    ['V_rand (thinned)', fmt4(r.full.vRand), fmt4(r.crop.vRand), '–'],
+    ['V_info (thinned)', fmt4(r.full.vInfo), fmt4(r.crop.vInfo), '–'],
+  ];
+  const head: [string, string, string, string] = [
+    `metric (slices ${r.validationSlices.join(', ')})`,
+    'full slices',
+    `${r.crop.size}² centre crop`,
+    'seed (388²)',
+  ];
+  const all = [head, ...rows];
+  const widths = head.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
+  const line = (row: readonly string[]): string =>
+    `| ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(' | ')} |`;
+  const sep = `| ${widths.map((w, c) => (c === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
+  return [line(head), sep, ...rows.map(line)].join('\n');
+}
+
+/**
+ * Runs the whole reproduction: train (budgeted), evaluate the best checkpoint, write outputs.
+ * See `ReproduceIsbiOptions` for the options and their defaults.
+ */
+export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Promise<ReproduceIsbiResult> {
+  const t0 = Date.now();
+  const load0 = loadavg()[0]!;
+  const d = REPRODUCE_DEFAULTS;
+  const stdout = options.stdout ?? process.stdout;
+  const seed = options.seed ?? d.seed;
+  if (!Number.isInteger(seed)) throw new TrainConfigError(`seed must be an integer, got ${seed}`);
+  const minutes = options.minutes ?? d.minutes;
+  if (!(minutes > 0)) throw new TrainConfigError(`minutes must be > 0, got ${minutes}`);
+  const budgetMs = minutes * 60_000;
+  const tta = options.tta ?? false;
+  const dataDir = options.data ?? d.data;
+  const out = resolve(options.out ?? join('runs', 'reproduce-isbi', `seed${seed}`));
+  const trainSlices = options.trainSlices ?? [...d.trainSlices];
+  const valSlices = options.validationSlices ?? [...d.validationSlices];
+  checkSliceSets(trainSlices, valSlices);
+  const loss = options.loss ?? d.loss;
+  const weights = lossWeights(loss);
+  if (weights === undefined) throw new TrainConfigError(`unknown loss preset '${String(loss)}'`);
+  const model = {
+    depth: d.depth,
+    baseFilters: d.baseFilters,
+    batchNorm: d.batchNorm,
+    ...(options.model ?? {}),
+  };
+  const tileSize = options.tileSize ?? d.tileSize;
+  const batchSize = options.batchSize ?? d.batchSize;
+
+  // ---- data: only the chosen slices reach the trainer; validation is the trainer's held-out tail ----
+  const rawImages = cropStack(await readStack(join(dataDir, 'train-volume.tif'), 'image'), options.crop);
+  const rawLabels = cropStack(await readStack(join(dataDir, 'train-labels.tif'), 'label'), options.crop);
+  if (rawImages.count !== rawLabels.count) {
+    throw new TrainConfigError(
+      `train-labels.tif has ${rawLabels.count} slices, train-volume.tif ${rawImages.count}`,
+    );
+  }
+  const used = [...trainSlices, ...valSlices];
+  const images = pickSlices(rawImages, used, 'training/validation');
+  const labels = pickSlices(rawLabels, used, 'training/validation');
+  const { width, height } = images;
+  const plane = width * height;
+  const valIdx = valSlices.map((_, i) => trainSlices.length + i);
+  const testSlicesOpt = options.testSlices;
+  let test: Volume | null = null;
+  if (testSlicesOpt === undefined || testSlicesOpt.length > 0) {
+    const t = cropStack(await readStack(join(dataDir, 'test-volume.tif'), 'test image'), options.crop);
+    test = testSlicesOpt ? pickSlices(t, testSlicesOpt, 'test') : t;
+  }
+
+  const backend = await initNodeBackend(
+    'wasm',
+    options.threads !== undefined ? { threads: options.threads } : {},
+  );
+  mkdirSync(out, { recursive: true });
+  stdout.write(
+    `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
+      `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
+      `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+  );
+
+  // ---- training under the budget ----
+  const controller = new AbortController();
+  let stoppedBy: ReproduceIsbiResult['stoppedBy'] = 'epochs';
+  const onOuterAbort = (): void => {
+    stoppedBy = 'signal';
+    controller.abort();
+  };
+  if (options.signal?.aborted) onOuterAbort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const testCount = test?.count ?? 0;
+  const passes = tta ? 8 : 1;
+  // Seconds per slice of prediction + scoring, from the last validation (refined every epoch).
+  let predictPerSlice = NaN;
+  const postSeconds = (): number =>
+    Number.isFinite(predictPerSlice)
+      ? predictPerSlice * passes * (valSlices.length + testCount) * 1.2 + 10
+      : 0;
+  const progress = new ProgressLine(stdout);
+  let lastRecord: EpochRecord | undefined;
+  const tTrain = Date.now();
+  let result: TrainResult;
+  try {
+    result = await trainUNet({
+      images: { data: images.data, width, height, count: images.count },
+      labels: { data: labels.data, width, height, count: labels.count },
+      validation: valIdx,
+      epochs: options.epochs ?? d.maxEpochs,
+      batchSize,
+      tileSize,
+      learningRate: options.learningRate ?? d.learningRate,
+      ...(options.stepsPerEpoch !== undefined ? { stepsPerEpoch: options.stepsPerEpoch } : {}),
+      weights,
+      model,
+      seed,
+      backend: 'wasm',
+      checkpointDir: join(out, 'checkpoints'),
+      restoreBest: true,
+      signal: controller.signal,
+      onBatchEnd: (info) => {
+        // Hard stop: the budget is used up even without another epoch (partial epoch is dropped).
+        if (!controller.signal.aborted && Date.now() - t0 + postSeconds() * 1000 > budgetMs) {
+          stoppedBy = 'budget';
+          controller.abort();
+        }
+        if (!options.quiet)
+          progress.update(formatProgress(info, lastRecord, lastRecord?.validationSeconds ?? 0));
+      },
+      onEpochEnd: (record) => {
+        lastRecord = record;
+        if (record.validationSeconds !== undefined)
+          predictPerSlice = record.validationSeconds / valSlices.length;
+        progress.line(
+          `${formatEpoch(record, options.epochs ?? d.maxEpochs)}  [${formatDuration((Date.now() - t0) / 1000)} elapsed]`,
+        );
+        // Soft stop: another epoch like this one would not leave time for the final evaluation.
+        const left = budgetMs - (Date.now() - t0) - postSeconds() * 1000;
+        if (!controller.signal.aborted && record.seconds * 1000 * 1.05 > left) {
+          stoppedBy = 'budget';
+          controller.abort();
+        }
+      },
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    progress.done();
+  }
+  const trainSeconds = (Date.now() - tTrain) / 1000;
+  if (result.bestEpoch < 0) {
+    stdout.write('warning: no epoch finished within the budget; evaluating the last weights\n');
+  }
+  stdout.write(
+    `Training stopped (${stoppedBy}) after ${result.history.length} epochs in ${formatDuration(trainSeconds)}; ` +
+      `evaluating epoch ${result.bestEpoch + 1}${tta ? ' with 8-fold TTA' : ''}…\n`,
+  );
+
+  // ---- evaluation of the best checkpoint, probability maps, report ----
+  const tEval = Date.now();
+  try {
+    const norm = prepareImages(images.data, width, height, images.count);
+    const classes = prepareLabels(labels.data, 2);
+    const predictOpts = {
+      batchSize,
+      tta,
+      ...(result.config.validationTileSize !== null ? { tileSize: result.config.validationTileSize } : {}),
+    };
+    const preds: Uint8Array[] = [];
+    const truths: Uint8Array[] = [];
+    const valProb: { width: number; height: number; data: Float32Array }[] = [];
+    const overlays: OverlaySlice[] = [];
+    for (const [i, s] of valIdx.entries()) {
+      const r = await predictTiled(
+        result.model,
+        norm.slice(s * plane, (s + 1) * plane),
+        width,
+        height,
+        predictOpts,
+      );
+      const truth = classes.subarray(s * plane, (s + 1) * plane);
+      preds.push(r.labels);
+      truths.push(truth);
+      valProb.push({ width, height, data: cellProbability(r.probabilities, plane) });
+      overlays.push({
+        slice: valSlices[i]!,
+        image: images.data.subarray(s * plane, (s + 1) * plane),
+        label: truth,
+        pred: r.labels,
+        width,
+        height,
+      });
+    }
+    const cropSize = Math.min(options.evalCrop ?? d.evalCrop, width, height);
+    const full = withoutPerSlice(evaluateSegmentation(preds, truths, width, height));
+    const crop = {
+      ...withoutPerSlice(
+        evaluateSegmentation(
+          preds.map((p) => centerCrop(p, width, height, cropSize)),
+          truths.map((t) => centerCrop(t, width, height, cropSize)),
+          cropSize,
+          cropSize,
+        ),
+      ),
+      size: cropSize,
+    };
+    const files: ReproduceIsbiResult['files'] = {
+      report: join(out, 'report.html'),
+      validationProbabilities: join(out, 'validation-probabilities.tif'),
+      testProbabilities: test ? join(out, 'test-probabilities.tif') : null,
+      summary: join(out, 'summary.json'),
+    };
+    await writeTiffFile(files.validationProbabilities, valProb, { compression: 'deflate' });
+    if (test && files.testProbabilities) {
+      await writeTestProbabilities(result.model, test, predictOpts, files.testProbabilities, (k) => {
+        if (!options.quiet) progress.update(`test volume: ${k}/${test.count} slices`, k === test.count);
+      });
+      progress.done();
+    }
+    const evalSeconds = (Date.now() - tEval) / 1000;
+    const wallSeconds = (Date.now() - t0) / 1000;
+    const load1 = loadavg()[0]!;
+    writeReport({
+      outDir: out,
+      title: `unet-wasm: ISBI 2012 reproduction (seed ${seed})`,
+      history: result.history,
+      config: result.config,
+      majorityBaseline: result.majorityBaseline,
+      bestEpoch: result.bestEpoch,
+      overlays,
+      notes: {
+        [`best checkpoint on slices ${valSlices.join(', ')}, full ${width}×${height}`]: scoreLine(full),
+        [`best checkpoint on slices ${valSlices.join(', ')}, ${cropSize}² centre crop`]: scoreLine(crop),
+        'seed (388² centre crop)': `mean IoU ${SEED_RESULT.meanIoU}, pixel accuracy ${fmtPct(SEED_RESULT.pixelAccuracy)}`,
+        'test-time augmentation': tta ? '8 flips/rotations' : 'off',
+        'stopped by': stoppedBy,
+        'wall time (whole command)': formatDuration(wallSeconds),
+        'training / evaluation + outputs': `${formatDuration(trainSeconds)} / ${formatDuration(evalSeconds)}`,
+        'load average (1 min) start / end': `${load0.toFixed(1)} / ${load1.toFixed(1)}`,
+        backend,
+      },
+    });
+    const summary: ReproduceIsbiResult = {
+      out,
+      seed,
+      validationSlices: valSlices,
+      wallSeconds,
+      trainSeconds,
+      evalSeconds,
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      stoppedBy,
+      tta,
+      full,
+      crop,
+      majorityBaseline: result.majorityBaseline,
+      files,
+      config: result.config,
+      history: result.history,
+      load: { start: load0, end: load1 },
+    };
+    writeFileSync(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    stdout.write(
+      `\n${summaryTable(summary)}\n\n` +
+        `Best epoch ${result.bestEpoch + 1} of ${result.history.length}; majority-class baseline ${fmtPct(result.majorityBaseline)}.\n` +
+        `Wall time ${formatDuration(wallSeconds)} (training ${formatDuration(trainSeconds)}, evaluation + outputs ${formatDuration(evalSeconds)}); ` +
+        `load average ${load0.toFixed(1)} → ${load1.toFixed(1)}.\n` +
+        `Report: ${files.report}\nProbabilities: ${files.validationProbabilities}` +
+        `${files.testProbabilities ? `, ${files.testProbabilities}` : ''}\n`,
+    );
+    return summary;
+  } finally {
+    result.model.dispose();
+  }
+}
+
+function scoreLine(e: EvalScores): string {
+  return (
+    `mean IoU ${fmt4(e.meanIoU)}, pixel accuracy ${fmtPct(e.pixelAccuracy)}, ` +
+    `V_rand ${fmt4(e.vRand)}, V_info ${fmt4(e.vInfo)}`
+  );
+}
+
+async function writeTestProbabilities(
+  model: LayersModel,
+  test: Volume,
+  predictOpts: { batchSize: number; tta: boolean; tileSize?: number },
+  path: string,
+  onSlice: (done: number) => void,
+): Promise<void> {
+  const { width, height, count } = test;
+  const plane = width * height;
+  const norm = prepareImages(test.data, width, height, count);
+  const pages: { width: number; height: number; data: Float32Array }[] = [];
+  for (let s = 0; s < count; s++) {
+    const r = await predictTiled(model, norm.slice(s * plane, (s + 1) * plane), width, height, predictOpts);
+    pages.push({ width, height, data: cellProbability(r.probabilities, plane) });
+    onSlice(s + 1);
+  }
+  await writeTiffFile(path, pages, { compression: 'deflate' });
+}

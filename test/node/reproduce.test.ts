@@ -1,0 +1,176 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CliUsageError } from '../../src/node/args.js';
+import { readTiffFile } from '../../src/node/files.js';
+import {
+  lossWeights,
+  parseReproduceArgs,
+  reproduceIsbiCommand,
+  runReproduceIsbi,
+  summaryTable,
+} from '../../src/node/reproduce/index.js';
+import type { ReproduceIsbiOptions, ReproduceIsbiResult } from '../../src/node/reproduce/index.js';
+
+const DATA = join(process.cwd(), '..', 'shared', 'data', 'isbi2012');
+const hasData = ['train-volume.tif', 'train-labels.tif', 'test-volume.tif'].every((f) =>
+  existsSync(join(DATA, f)),
+);
+if (!hasData) console.warn(`reproduce-isbi end-to-end tests skipped: ISBI 2012 data not found in ${DATA}`);
+
+const sink = { write: () => true, isTTY: false };
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'unet-repro-'));
+  dirs.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A tiny configuration: 64² crops, one training and one validation slice, a 2-level U-Net. */
+function tiny(out: string, extra: Partial<ReproduceIsbiOptions> = {}): ReproduceIsbiOptions {
+  return {
+    data: DATA,
+    out,
+    crop: 64,
+    trainSlices: [0],
+    validationSlices: [29],
+    testSlices: [0, 1],
+    model: { depth: 2, baseFilters: 4 },
+    tileSize: 32,
+    batchSize: 2,
+    stepsPerEpoch: 2,
+    epochs: 1,
+    threads: 1,
+    quiet: true,
+    stdout: sink,
+    ...extra,
+  };
+}
+
+describe('parseReproduceArgs', () => {
+  it('parses every flag', () => {
+    expect(
+      parseReproduceArgs([
+        '--data',
+        'd',
+        '--out=o',
+        '--seed',
+        '7',
+        '--minutes',
+        '1.5',
+        '--tta',
+        '--loss',
+        'border',
+        '--epochs',
+        '3',
+        '--threads',
+        '1',
+        '--quiet',
+      ]),
+    ).toEqual({
+      data: 'd',
+      out: 'o',
+      seed: 7,
+      minutes: 1.5,
+      tta: true,
+      loss: 'border',
+      epochs: 3,
+      threads: 1,
+      quiet: true,
+    });
+    expect(parseReproduceArgs([])).toEqual({});
+  });
+
+  it('rejects bad options with a usage error', () => {
+    expect(() => parseReproduceArgs(['--minutes', '0'])).toThrow(CliUsageError);
+    expect(() => parseReproduceArgs(['--minutes'])).toThrow(/needs a value/);
+    expect(() => parseReproduceArgs(['--seed', '1.5'])).toThrow(CliUsageError);
+    expect(() => parseReproduceArgs(['--loss', 'dice'])).toThrow(/ce, border, balanced, unet/);
+    expect(() => parseReproduceArgs(['--bogus'])).toThrow(/unknown option/);
+  });
+
+  it('prints usage for --help without running', async () => {
+    let out = '';
+    const code = await reproduceIsbiCommand(['--help'], { stdout: { write: (s: string) => (out += s) } });
+    expect(code).toBe(0);
+    expect(out).toMatch(/--minutes M/);
+  });
+});
+
+describe('loss presets', () => {
+  it('map to the weight-map options', () => {
+    expect(lossWeights('ce')).toBe(false);
+    expect(lossWeights('border')).toEqual({ classWeights: [1, 1], w0: 10, sigma: 5 });
+    expect(lossWeights('balanced')).toEqual({ classWeights: 'balanced', w0: 0 });
+    expect(lossWeights('unet')).toEqual({ classWeights: 'balanced', w0: 10, sigma: 5 });
+  });
+});
+
+describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
+  it('trains, evaluates the held-out slice and writes every output', async () => {
+    const out = tmp();
+    let log = '';
+    const r = await runReproduceIsbi({
+      ...tiny(out),
+      stdout: { write: (s: string) => (log += s), isTTY: false },
+    });
+    // The held-out slice is never a training slice.
+    expect(r.config.split.validation).toEqual([1]);
+    expect(r.config.split.train).toEqual([0]);
+    expect(r.validationSlices).toEqual([29]);
+    expect(r.epochs).toBe(1);
+    expect(r.bestEpoch).toBe(0);
+    expect(r.stoppedBy).toBe('epochs');
+    for (const e of [r.full, r.crop]) {
+      for (const v of [e.meanIoU, e.pixelAccuracy, e.vRand, e.vInfo]) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(r.crop.size).toBe(64);
+    // The crop equals the full slice here, so both evaluations agree.
+    expect(r.crop.meanIoU).toBeCloseTo(r.full.meanIoU, 10);
+    // Validation metrics of the best epoch equal the final evaluation (same weights, no TTA).
+    expect(r.history[0]!.validation!.meanIoU).toBeCloseTo(r.full.meanIoU, 6);
+
+    const val = await readTiffFile(r.files.validationProbabilities);
+    expect(val.length).toBe(1);
+    expect([val[0]!.width, val[0]!.height]).toEqual([64, 64]);
+    const p = val[0]!.data as Float32Array;
+    expect(p).toBeInstanceOf(Float32Array);
+    expect(Math.min(...p)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...p)).toBeLessThanOrEqual(1);
+    const test = await readTiffFile(r.files.testProbabilities!);
+    expect(test.length).toBe(2);
+
+    const html = readFileSync(r.files.report, 'utf8');
+    expect(html).toContain('overlay-29.png');
+    expect(html).toMatch(/64² centre crop/);
+    for (const f of ['loss.png', 'metrics.png', 'overlay-29.png', 'checkpoints/best/model.json']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const summary = JSON.parse(readFileSync(r.files.summary, 'utf8')) as ReproduceIsbiResult;
+    expect(summary.full.meanIoU).toBe(r.full.meanIoU);
+    expect(log).toContain(summaryTable(r));
+    expect(log).toMatch(/Wall time/);
+  });
+
+  it('stops on the wall-time budget and still evaluates and writes outputs', async () => {
+    const r = await runReproduceIsbi(tiny(tmp(), { epochs: 1000, minutes: 0.001, testSlices: [] }));
+    expect(r.stoppedBy).toBe('budget');
+    expect(r.epochs).toBeLessThan(1000);
+    expect(r.files.testProbabilities).toBeNull();
+    expect(existsSync(r.files.validationProbabilities)).toBe(true);
+    expect(existsSync(r.files.report)).toBe(true);
+  });
+
+  it('refuses overlapping training and validation slices', async () => {
+    await expect(runReproduceIsbi(tiny(tmp(), { validationSlices: [0] }))).rejects.toThrow(
+      /both training and validation/,
+    );
+  });
+});
