@@ -3,6 +3,7 @@
 // different WebAssembly memory), channel counts are zero-padded to the SIMD tile, and the result is
 // copied into a caller-supplied array, typically a view of the tfjs output tensor.
 import { kernel, view, withScope, type Scope } from './memory.js';
+import { nnHelper } from './nnHelper.js';
 
 /** Thrown when an nn kernel gets inconsistent sizes. */
 export class NnKernelError extends Error {
@@ -75,21 +76,50 @@ function checkGeometry(g: Conv2dGeometry): void {
   }
 }
 
-/**
- * Copies `src` ([pixels, c] row-major) into WASM memory as [pixels, cPad] with zero padding.
- * Without padding it is one bulk copy; otherwise a per-pixel copy (only tiny layers pad here).
- */
+/** Writes `src` ([pixels, c]) into `dst` at `off` as [pixels, cPad], zero-padding the channels. */
+function writePadded(
+  dst: Float32Array,
+  off: number,
+  src: Float32Array,
+  pixels: number,
+  c: number,
+  cPad: number,
+): void {
+  if (c === cPad) {
+    dst.set(src.subarray(0, pixels * c), off);
+    return;
+  }
+  dst.fill(0, off, off + pixels * cPad);
+  for (let p = 0; p < pixels; p++) {
+    for (let k = 0; k < c; k++) dst[off + p * cPad + k] = src[p * c + k]!;
+  }
+}
+
+/** Copies `src` ([pixels, c] row-major) into WASM memory as [pixels, cPad] with zero padding. */
 function inputPadded(scope: Scope, src: Float32Array, pixels: number, c: number, cPad: number): number {
-  if (c === cPad) return scope.input(src);
-  const ptr = scope.output(Float32Array, pixels * cPad);
-  const dst = view(Float32Array, ptr, pixels * cPad);
-  for (let p = 0; p < pixels; p++) dst.set(src.subarray(p * c, p * c + c), p * cPad);
+  if (c === cPad) return scope.input(src.subarray(0, pixels * c));
+  const ptr = scope.alloc(pixels * cPad * 4);
+  writePadded(view(Float32Array, ptr, pixels * cPad), 0, src, pixels, c, cPad);
   return ptr;
 }
 
 /**
+ * Below `macs` multiply-adds a kernel call stays on one thread: waking the helper costs more.
+ * Default 2^22 (about 1 ms of work). Tests lower it to exercise the split on tiny shapes.
+ */
+export const nnSplitThreshold = { macs: 1 << 22 };
+
+/** Images for the calling thread when a call is split with the helper thread, or 0 to not split. */
+function splitImages(g: Conv2dGeometry): number {
+  if (nnHelper() === null || g.batch < 2) return 0;
+  const macs = g.batch * g.outH * g.outW * g.filterH * g.filterW * g.inC * g.outC;
+  return macs >= nnSplitThreshold.macs ? Math.floor(g.batch / 2) : 0;
+}
+
+/**
  * Filter gradient of an NHWC convolution: dw[fh,fw,inC,outC] = Σ x-patch · dy, computed by the
- * AssemblyScript SIMD kernel `nnConv2dBackpropFilter`.
+ * AssemblyScript SIMD kernel `nnConv2dBackpropFilter`. With a helper thread installed
+ * (`setNnHelper`) and batch ≥ 2, the images are shared between the two threads.
  * @param x input, `batch*inH*inW*inC` floats.
  * @param dy output gradient, `batch*outH*outW*outC` floats.
  * @param out optional destination for dw (`filterH*filterW*inC*outC` floats); a new array otherwise.
@@ -113,39 +143,76 @@ export function conv2dBackpropFilter(
     throw new NnKernelError(`conv2dBackpropFilter: out has ${dst.length} floats, expected ${dwLen}`);
   const ci4 = roundUp(g.inC, 4);
   const co8 = roundUp(g.outC, 8);
+  const taps = g.filterH * g.filterW;
+  const padded = taps * ci4 * co8;
+  const xImg = g.inH * g.inW;
+  const dyImg = g.outH * g.outW;
+  const run = kernel<BackpropFilterFn>('nnConv2dBackpropFilter');
+  const args = (batch: number): number[] => [
+    batch,
+    g.inH,
+    g.inW,
+    ci4,
+    g.outH,
+    g.outW,
+    co8,
+    g.filterH,
+    g.filterW,
+    g.strideH,
+    g.strideW,
+    g.padTop,
+    g.padLeft,
+  ];
+  const mine = splitImages(g) || g.batch;
+  const theirs = g.batch - mine;
   withScope((scope) => {
-    const xp = inputPadded(scope, x, g.batch * g.inH * g.inW, g.inC, ci4);
-    const dyp = inputPadded(scope, dy, g.batch * g.outH * g.outW, g.outC, co8);
-    const taps = g.filterH * g.filterW;
-    const dwp = scope.output(Float32Array, taps * ci4 * co8);
-    const rc = kernel<BackpropFilterFn>('nnConv2dBackpropFilter')(
-      xp,
-      dyp,
-      dwp,
-      g.batch,
-      g.inH,
-      g.inW,
-      ci4,
-      g.outH,
-      g.outW,
-      co8,
-      g.filterH,
-      g.filterW,
-      g.strideH,
-      g.strideW,
-      g.padTop,
-      g.padLeft,
-    );
+    // Helper's share first, so it works while we do ours.
+    let helperDw = -1;
+    let stage: Float32Array | null = null;
+    const helper = nnHelper();
+    if (theirs > 0 && helper !== null) {
+      const xn = theirs * xImg * ci4;
+      const dyn = theirs * dyImg * co8;
+      stage = helper.staging(xn + dyn + padded);
+      writePadded(stage, 0, x.subarray(mine * xImg * g.inC), theirs * xImg, g.inC, ci4);
+      writePadded(stage, xn, dy.subarray(mine * dyImg * g.outC), theirs * dyImg, g.outC, co8);
+      helperDw = xn + dyn;
+      helper.start(
+        'nnConv2dBackpropFilter',
+        [
+          [0, xn, 1],
+          [xn, dyn, 1],
+          [helperDw, padded, 2],
+        ],
+        args(theirs),
+      );
+    }
+    const xp = inputPadded(scope, x, mine * xImg, g.inC, ci4);
+    const dyp = inputPadded(scope, dy, mine * dyImg, g.outC, co8);
+    const dwp = scope.output(Float32Array, padded);
+    const rc = (run as (...a: number[]) => number)(xp, dyp, dwp, ...args(mine));
     if (rc !== 0) throw new NnKernelError(`nnConv2dBackpropFilter rejected its arguments (code ${rc})`);
-    const res = view(Float32Array, dwp, taps * ci4 * co8);
+    if (theirs > 0) {
+      if (helper !== null && stage !== null && helper.finish()) {
+        const res = view(Float32Array, dwp, padded);
+        for (let i = 0; i < padded; i++) res[i] = res[i]! + stage[helperDw + i]!;
+      } else {
+        // No helper (or it failed): do its images here, accumulating into the same dw.
+        const xq = inputPadded(scope, x.subarray(mine * xImg * g.inC), theirs * xImg, g.inC, ci4);
+        const dyq = inputPadded(scope, dy.subarray(mine * dyImg * g.outC), theirs * dyImg, g.outC, co8);
+        const rc2 = (run as (...a: number[]) => number)(xq, dyq, dwp, ...args(theirs));
+        if (rc2 !== 0) throw new NnKernelError(`nnConv2dBackpropFilter rejected its arguments (code ${rc2})`);
+      }
+    }
+    const res = view(Float32Array, dwp, padded);
     if (ci4 === g.inC && co8 === g.outC) {
       dst.set(res);
     } else {
       for (let r = 0; r < taps * g.inC; r++) {
         const t = Math.floor(r / g.inC);
         const ci = r % g.inC;
-        const s = (t * ci4 + ci) * co8;
-        dst.set(res.subarray(s, s + g.outC), r * g.outC);
+        const o = (t * ci4 + ci) * co8;
+        dst.set(res.subarray(o, o + g.outC), r * g.outC);
       }
     }
   });
@@ -153,11 +220,27 @@ export function conv2dBackpropFilter(
 }
 
 type TransposeFilterFn = (w: number, wt: number, taps: number, ci: number, co: number, ci8: number) => number;
-type BackpropInputFn = BackpropFilterFn;
+
+/** Copies [pixels, cPad] rows from `src` into `dst` ([pixels, c]), dropping padded channels. */
+function unpad(
+  dst: Float32Array,
+  dOff: number,
+  src: Float32Array,
+  pixels: number,
+  c: number,
+  cPad: number,
+): void {
+  if (c === cPad) {
+    dst.set(src.subarray(0, pixels * c), dOff);
+    return;
+  }
+  for (let p = 0; p < pixels; p++) dst.set(src.subarray(p * cPad, p * cPad + c), dOff + p * c);
+}
 
 /**
  * Input gradient of an NHWC convolution: dx[b,inH,inW,inC] from dy and the filter, computed by the
- * AssemblyScript SIMD kernel `nnConv2dBackpropInput` (gather form; any stride, no dilation).
+ * AssemblyScript SIMD kernel `nnConv2dBackpropInput` (gather form; any stride, no dilation). With a
+ * helper thread installed and batch ≥ 2, the images are shared between the two threads.
  * @param dy output gradient, `batch*outH*outW*outC` floats.
  * @param w filter, `filterH*filterW*inC*outC` floats.
  * @param out optional destination for dx (`batch*inH*inW*inC` floats); a new array otherwise.
@@ -172,8 +255,8 @@ export function conv2dBackpropInput(
   const dyLen = g.batch * g.outH * g.outW * g.outC;
   const taps = g.filterH * g.filterW;
   const wLen = taps * g.inC * g.outC;
-  const pixels = g.batch * g.inH * g.inW;
-  const dxLen = pixels * g.inC;
+  const imgPixels = g.inH * g.inW;
+  const dxLen = g.batch * imgPixels * g.inC;
   if (dy.length !== dyLen)
     throw new NnKernelError(`conv2dBackpropInput: dy has ${dy.length} floats, expected ${dyLen}`);
   if (w.length !== wLen)
@@ -182,58 +265,99 @@ export function conv2dBackpropInput(
   if (dst.length !== dxLen)
     throw new NnKernelError(`conv2dBackpropInput: out has ${dst.length} floats, expected ${dxLen}`);
   const ci8 = roundUp(g.inC, 8);
+  // A zero border around dy makes every tap of every tile land inside it, so the kernel runs
+  // its 4-pixel fast path everywhere (edge pixels would otherwise go one by one).
+  const bt = Math.max(0, Math.ceil((g.filterH - 1 - g.padTop) / g.strideH));
+  const bl = Math.max(0, Math.ceil((g.filterW - 1 - g.padLeft) / g.strideW));
+  const bb = Math.max(0, Math.floor((g.inH - 1 + g.padTop) / g.strideH) - (g.outH - 1));
+  const br = Math.max(0, Math.floor((g.inW - 1 + g.padLeft) / g.strideW) - (g.outW - 1));
+  const ph = g.outH + bt + bb;
+  const pw = g.outW + bl + br;
+  const dyImg = ph * pw * g.outC; // floats per padded dy image
+  const dxImg = imgPixels * ci8; // floats per padded dx image
+  const wtLen = taps * g.outC * ci8;
+  const run = kernel<BackpropFilterFn>('nnConv2dBackpropInput') as (...a: number[]) => number;
+  const args = (batch: number): number[] => [
+    batch,
+    g.inH,
+    g.inW,
+    ci8,
+    ph,
+    pw,
+    g.outC,
+    g.filterH,
+    g.filterW,
+    g.strideH,
+    g.strideW,
+    g.padTop + bt * g.strideH,
+    g.padLeft + bl * g.strideW,
+  ];
+  const mine = splitImages(g) || g.batch;
+  const theirs = g.batch - mine;
   withScope((scope) => {
     const wp = scope.input(w);
-    const wtp = scope.output(Float32Array, taps * g.outC * ci8);
+    const wtp = scope.output(Float32Array, wtLen);
     const rt = kernel<TransposeFilterFn>('nnTransposeFilter')(wp, wtp, taps, g.inC, g.outC, ci8);
     if (rt !== 0) throw new NnKernelError(`nnTransposeFilter rejected its arguments (code ${rt})`);
-    // A zero border around dy makes every tap of every tile land inside it, so the kernel runs
-    // its 4-pixel fast path everywhere (edge pixels would otherwise go one by one).
-    const bt = Math.max(0, Math.ceil((g.filterH - 1 - g.padTop) / g.strideH));
-    const bl = Math.max(0, Math.ceil((g.filterW - 1 - g.padLeft) / g.strideW));
-    const bb = Math.max(0, Math.floor((g.inH - 1 + g.padTop) / g.strideH) - (g.outH - 1));
-    const br = Math.max(0, Math.floor((g.inW - 1 + g.padLeft) / g.strideW) - (g.outW - 1));
-    const ph = g.outH + bt + bb;
-    const pw = g.outW + bl + br;
     let dyp: number;
     if (bt + bl + bb + br === 0) {
       dyp = scope.input(dy);
     } else {
-      dyp = scope.output(Float32Array, g.batch * ph * pw * g.outC);
-      const dst = view(Float32Array, dyp, g.batch * ph * pw * g.outC);
+      dyp = scope.output(Float32Array, g.batch * dyImg);
+      const pad = view(Float32Array, dyp, g.batch * dyImg);
       const row = g.outW * g.outC;
       for (let b = 0; b < g.batch; b++) {
         for (let y = 0; y < g.outH; y++) {
           const s = (b * g.outH + y) * row;
-          dst.set(dy.subarray(s, s + row), ((b * ph + y + bt) * pw + bl) * g.outC);
+          pad.set(dy.subarray(s, s + row), ((b * ph + y + bt) * pw + bl) * g.outC);
         }
       }
     }
-    const dxp = scope.alloc(pixels * ci8 * 4);
-    const rc = kernel<BackpropInputFn>('nnConv2dBackpropInput')(
-      dyp,
-      wtp,
-      dxp,
-      g.batch,
-      g.inH,
-      g.inW,
-      ci8,
-      ph,
-      pw,
-      g.outC,
-      g.filterH,
-      g.filterW,
-      g.strideH,
-      g.strideW,
-      g.padTop + bt * g.strideH,
-      g.padLeft + bl * g.strideW,
-    );
+    const dxp = scope.alloc(g.batch * dxImg * 4);
+    const helper = nnHelper();
+    let stage: Float32Array | null = null;
+    if (theirs > 0 && helper !== null) {
+      const dyn = theirs * dyImg;
+      const dxn = theirs * dxImg;
+      stage = helper.staging(dyn + wtLen + dxn);
+      stage.set(view(Float32Array, dyp + mine * dyImg * 4, dyn), 0);
+      stage.set(view(Float32Array, wtp, wtLen), dyn);
+      helper.start(
+        'nnConv2dBackpropInput',
+        [
+          [0, dyn, 1],
+          [dyn, wtLen, 1],
+          [dyn + wtLen, dxn, 2],
+        ],
+        args(theirs),
+      );
+    }
+    const rc = run(dyp, wtp, dxp, ...args(mine));
     if (rc !== 0) throw new NnKernelError(`nnConv2dBackpropInput rejected its arguments (code ${rc})`);
-    const res = view(Float32Array, dxp, pixels * ci8);
-    if (ci8 === g.inC) {
-      dst.set(res);
-    } else {
-      for (let p = 0; p < pixels; p++) dst.set(res.subarray(p * ci8, p * ci8 + g.inC), p * g.inC);
+    unpad(dst, 0, view(Float32Array, dxp, mine * dxImg), mine * imgPixels, g.inC, ci8);
+    if (theirs > 0) {
+      if (helper !== null && stage !== null && helper.finish()) {
+        const o = theirs * dyImg + wtLen;
+        unpad(
+          dst,
+          mine * imgPixels * g.inC,
+          stage.subarray(o, o + theirs * dxImg),
+          theirs * imgPixels,
+          g.inC,
+          ci8,
+        );
+      } else {
+        const rc2 = run(dyp + mine * dyImg * 4, wtp, dxp + mine * dxImg * 4, ...args(theirs));
+        if (rc2 !== 0) throw new NnKernelError(`nnConv2dBackpropInput rejected its arguments (code ${rc2})`);
+        unpad(
+          dst,
+          mine * imgPixels * g.inC,
+          view(Float32Array, dxp + mine * dxImg * 4, theirs * dxImg),
+          theirs * imgPixels,
+          g.inC,
+          ci8,
+        );
+      }
     }
   });
   return dst;

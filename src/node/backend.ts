@@ -16,6 +16,7 @@ import { Worker as NodeWorker, type WorkerOptions } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName, type InitBackendOptions } from '../backend/index.js';
 import { BackendError } from '../backend/errors.js';
+import { startNnHelperThread, stopNnHelperThread } from './nnThreads.js';
 
 export interface NodeBackendOptions extends InitBackendOptions {
   /**
@@ -24,6 +25,11 @@ export interface NodeBackendOptions extends InitBackendOptions {
    * (`os.availableParallelism()`), at most 8.
    */
   threads?: number;
+  /**
+   * Run half of each large unet-wasm gradient kernel call (batch ≥ 2) on a worker_threads helper,
+   * see src/node/nnThreads.ts. Default: true when there are at least 2 CPUs.
+   */
+  helperThread?: boolean;
 }
 
 const requireCjs = createRequire(import.meta.url);
@@ -72,8 +78,9 @@ function installWorkerShim(): void {
 }
 
 /**
- * `initBackend` for Node, with tfjs-wasm's threaded build when `threads > 1` (see the file comment
- * for what is patched and why). Other backends and `threads: 1` go straight to `initBackend`.
+ * `initBackend` for Node, using both cores for 'wasm': tfjs-wasm's threaded build when
+ * `threads > 1` (see the file comment for what is patched and why), and a helper thread for
+ * unet-wasm's gradient kernels (`helperThread`). Other backends go straight to `initBackend`.
  * @returns the name of the active backend.
  */
 export async function initNodeBackend(
@@ -85,6 +92,16 @@ export async function initNodeBackend(
   if (!Number.isInteger(threads) || threads < 1 || threads > 8) {
     throw new BackendError(`threads must be an integer in [1, 8], got ${String(opts.threads)}`);
   }
+  const active = await initXnnBackend(name, threads, opts);
+  if (active === 'wasm' && (opts.helperThread ?? cpus >= 2)) {
+    await startNnHelperThread();
+  } else {
+    stopNnHelperThread();
+  }
+  return active;
+}
+
+async function initXnnBackend(name: BackendName, threads: number, opts: NodeBackendOptions): Promise<string> {
   if (name !== 'wasm' || threads === 1 || tf.findBackend('wasm') !== null) return initBackend(name, opts);
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   installWorkerShim();

@@ -1,0 +1,122 @@
+// The nn kernels split across the helper thread (and its fallback) give the oracle's results.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  nnSplitThreshold,
+  type Conv2dGeometry,
+} from '../../src/kernels/nn.js';
+import { nnHelper, setNnHelper, type NnHelper } from '../../src/kernels/nnHelper.js';
+import { startNnHelperThread, stopNnHelperThread } from '../../src/node/nnThreads.js';
+import { conv2dBackpropFilterRef, conv2dBackpropInputRef } from '../../src/backend/reference/conv2dGrad.js';
+import { Rng } from '../../src/random/index.js';
+
+const GEOMS: Conv2dGeometry[] = [
+  {
+    batch: 2,
+    inH: 9,
+    inW: 7,
+    inC: 8,
+    outH: 9,
+    outW: 7,
+    outC: 16,
+    filterH: 3,
+    filterW: 3,
+    strideH: 1,
+    strideW: 1,
+    padTop: 1,
+    padLeft: 1,
+  },
+  {
+    batch: 3,
+    inH: 8,
+    inW: 9,
+    inC: 5,
+    outH: 4,
+    outW: 5,
+    outC: 3,
+    filterH: 3,
+    filterW: 3,
+    strideH: 2,
+    strideW: 2,
+    padTop: 1,
+    padLeft: 1,
+  },
+  {
+    batch: 4,
+    inH: 6,
+    inW: 6,
+    inC: 16,
+    outH: 3,
+    outW: 3,
+    outC: 32,
+    filterH: 2,
+    filterW: 2,
+    strideH: 2,
+    strideW: 2,
+    padTop: 0,
+    padLeft: 0,
+  },
+];
+
+function randn(rng: Rng, n: number): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+}
+
+function relErr(a: Float32Array, b: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return num / Math.max(den, 1e-12);
+}
+
+function checkAll(seed: number): void {
+  for (const [i, g] of GEOMS.entries()) {
+    const rng = new Rng(seed + i);
+    const x = randn(rng, g.batch * g.inH * g.inW * g.inC);
+    const w = randn(rng, g.filterH * g.filterW * g.inC * g.outC);
+    const dy = randn(rng, g.batch * g.outH * g.outW * g.outC);
+    expect(relErr(conv2dBackpropFilter(x, dy, g), conv2dBackpropFilterRef(x, dy, g))).toBeLessThanOrEqual(
+      1e-5,
+    );
+    expect(relErr(conv2dBackpropInput(dy, w, g), conv2dBackpropInputRef(dy, w, g))).toBeLessThanOrEqual(1e-5);
+  }
+}
+
+describe('kernels/nn with a helper thread', () => {
+  const threshold = nnSplitThreshold.macs;
+  beforeAll(() => {
+    nnSplitThreshold.macs = 0; // split every call with batch >= 2
+  });
+  afterAll(() => {
+    nnSplitThreshold.macs = threshold;
+    stopNnHelperThread();
+    setNnHelper(null);
+  });
+
+  it('splits images with a worker_threads helper and matches the oracle', async () => {
+    await startNnHelperThread();
+    expect(nnHelper()).not.toBeNull();
+    checkAll(300);
+    checkAll(400); // a second round reuses the staging buffer
+  });
+
+  it('does the helper share itself when the helper fails', () => {
+    stopNnHelperThread();
+    let started = 0;
+    const broken: NnHelper = {
+      staging: (n) => new Float32Array(n),
+      start: () => {
+        started++;
+      },
+      finish: () => false,
+    };
+    setNnHelper(broken);
+    checkAll(500);
+    expect(started).toBeGreaterThan(0);
+    setNnHelper(null);
+  });
+});
