@@ -9,7 +9,10 @@ export interface IntensityOptions {
   brightness?: number;
   /** Multiplies the deviation from the pivot; default 1. */
   contrast?: number;
-  /** Applied first as max(x, 0)^gamma (for images scaled to [0, 1]); default 1 = off. */
+  /**
+   * Applied first as max(x, 0)^gamma (for images scaled to [0, 1]; SIMD exp2/log2 polynomials, within
+   * 5e-6 relative of Math.pow; values below 2^-126 become 0); default 1 = off.
+   */
   gamma?: number;
   /** Contrast pivot; default 'mean' (the mean of the image after gamma). */
   pivot?: number | 'mean';

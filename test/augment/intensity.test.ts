@@ -7,6 +7,7 @@ import {
   AugmentError,
 } from '../../src/augment/index.js';
 import { maxAbsDiff, noise } from './helpers.js';
+import { powPosJs } from '../../src/augment/reference/pow.js';
 
 describe('augment/intensity', () => {
   it('adjustIntensity matches the reference and does what it says', () => {
@@ -40,6 +41,25 @@ describe('augment/intensity', () => {
       ),
     ).toBeLessThan(1e-6);
     expect(adjustIntensity(x, {})).toEqual(x);
+  });
+
+  it('gamma equals its scalar mirror bit for bit and Math.pow to 5e-6 relative', () => {
+    const x = Float32Array.from(noise(2, 20_000), (v, i) =>
+      i % 3 === 0 ? v * 1e-6 : i % 3 === 1 ? v * 30 : v,
+    );
+    x[0] = 0;
+    x[1] = -0.5;
+    x[2] = NaN;
+    x[3] = 1e-40;
+    for (const gamma of [0.5, 0.8, 1.25, 2.2, 3]) {
+      const got = adjustIntensity(x, { gamma, pivot: 0 });
+      expect(got).toEqual(x.map((v) => powPosJs(v, gamma)));
+      for (let i = 4; i < x.length; i++) {
+        const want = Math.pow(x[i]!, Math.fround(gamma));
+        expect(Math.abs(got[i]! - want)).toBeLessThanOrEqual(5e-6 * want + 1e-37);
+      }
+      expect(Array.from(got.subarray(0, 4))).toEqual([0, 0, 0, 0]);
+    }
   });
 
   it('addGaussianNoise matches the reference, is seeded and has the right std', () => {

@@ -1,6 +1,7 @@
 // Plain-TypeScript intensity transforms with the kernels' semantics (f32 steps via Math.fround).
 import { Rng } from '../../random/index.js';
 import type { IntensityOptions, NoiseOptions } from '../intensity.js';
+import { powPosJs } from './pow.js';
 
 const f = Math.fround;
 
@@ -9,7 +10,7 @@ export function adjustIntensityJs(img: Float32Array, options: IntensityOptions =
   const { brightness = 0, contrast = 1, gamma = 1, pivot = 'mean' } = options;
   const n = img.length;
   const g = f(gamma);
-  const src = g === 1 ? img : img.map((x) => (x > 0 ? Math.pow(x, g) : 0));
+  const src = g === 1 ? img : img.map((x) => powPosJs(x, g));
   let p: number;
   if (pivot === 'mean') {
     let sum = 0;
