@@ -69,6 +69,8 @@ describe('parseReproduceArgs', () => {
         '3',
         '--threads',
         '1',
+        '--steps-per-epoch',
+        '9',
         '--quiet',
       ]),
     ).toEqual({
@@ -80,6 +82,7 @@ describe('parseReproduceArgs', () => {
       loss: 'border',
       epochs: 3,
       threads: 1,
+      stepsPerEpoch: 9,
       quiet: true,
     });
     expect(parseReproduceArgs([])).toEqual({});

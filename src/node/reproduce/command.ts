@@ -19,6 +19,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
   --epochs N        upper bound on epochs (default: as many as the budget allows)
+  --steps-per-epoch N  steps between validations (default: tiles covering the
+                    training slices once, 27 for 256² tiles in batches of 4)
   --threads N       tfjs-wasm threads (default: all CPUs)
   --quiet           no per-step progress line
 `;
@@ -77,6 +79,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       }
       case '--epochs':
         o.epochs = intArg(flag, value());
+        break;
+      case '--steps-per-epoch':
+        o.stepsPerEpoch = intArg(flag, value());
         break;
       case '--threads':
         o.threads = intArg(flag, value());
