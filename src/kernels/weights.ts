@@ -47,7 +47,8 @@ export function wasmLabelComponents(
   const n = width * height;
   return withScope((s) => {
     const m = s.input(mask);
-    const labels = s.output(Int32Array, n);
+    // Every output element is written by the kernel: no need to zero-fill.
+    const labels = s.alloc(4 * n);
     const parent = s.alloc(4 * (n + 1));
     const count = check(
       kernel<LabelFn>('weightsLabel')(m, width, height, connectivity, labels, parent),
@@ -62,7 +63,7 @@ export function wasmDistanceTransform(mask: Uint8Array, width: number, height: n
   const n = width * height;
   return withScope((s) => {
     const m = s.input(mask);
-    const out = s.output(Float32Array, n);
+    const out = s.alloc(4 * n);
     const g = s.alloc(4 * n);
     const v = s.alloc(4 * width);
     const hv = s.alloc(4 * width);
@@ -97,7 +98,7 @@ export function wasmWeightMap(
       kernel<LabelFn>('weightsLabel')(m, width, height, p.connectivity, labels, scratch),
       'weightMap',
     );
-    const out = s.output(Float32Array, n);
+    const out = s.alloc(4 * n);
     const d1 = s.alloc(4 * n);
     const d2 = s.alloc(4 * n);
     const v = s.alloc(4 * width);
