@@ -330,12 +330,12 @@ export function adjustIntensityWasm(
   });
 }
 
-/** augGaussianNoise with the stream at `state`. */
-export function gaussianNoiseWasm(img: Float32Array, std: number, state: RngState): Float32Array {
+/** augGaussianNoise with the four generator states (lane-major, 16 words). */
+export function gaussianNoiseWasm(img: Float32Array, std: number, states: Uint32Array): Float32Array {
   return withScope((s) => {
     const ip = s.input(img);
     const op = s.alloc(img.length * 4);
-    const sp = s.input(Uint32Array.from(state));
+    const sp = s.input(states);
     check(kernel<NoiseFn>('augGaussianNoise')(ip, op, img.length, std, sp), 'augGaussianNoise');
     return copyOut(Float32Array, op, img.length);
   });

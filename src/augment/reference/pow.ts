@@ -56,3 +56,25 @@ export function powPosJs(x: number, g: number): number {
   I[0] = (fl + 127) << 23;
   return f(q * F[0]!);
 }
+
+/** Natural log of a positive normal f32 exactly as the kernel's lnNormal (noise) computes it. */
+export function lnNormalJs(x: number): number {
+  F[0] = f(x);
+  const bits = I[0]!;
+  let e = (bits >>> 23) - 127;
+  I[0] = (bits & 0x007fffff) | 0x3f800000;
+  let m = F[0]!;
+  if (m > SQRT2) {
+    m = f(m * 0.5);
+    e += 1;
+  }
+  const t = f(f(m - 1) / f(m + 1));
+  const t2 = f(t * t);
+  let p = C9;
+  p = f(f(p * t2) + C7);
+  p = f(f(p * t2) + C5);
+  p = f(f(p * t2) + C3);
+  p = f(f(p * t2) + 1);
+  const lnm = f(f(t * p) * 2);
+  return f(f(e * LN2) + lnm);
+}
