@@ -251,20 +251,26 @@ def step():
     loss = ((nll * w).sum((1, 2)) / w.sum((1, 2))).mean()
     loss.backward(); opt.step()
 for _ in range(warmup): step()
-ts = []
+ts, cs = [], []
 for _ in range(steps):
-    t0 = time.perf_counter(); step(); ts.append((time.perf_counter() - t0) * 1000)
-ts.sort()
-print(json.dumps({"ms": ts[len(ts)//2], "threads": torch.get_num_threads(), "version": torch.__version__}))
+    t0, c0 = time.perf_counter(), time.process_time(); step()
+    ts.append((time.perf_counter() - t0) * 1000); cs.append((time.process_time() - c0) * 1000)
+ts.sort(); cs.sort()
+print(json.dumps({"ms": ts[len(ts)//2], "cpuMs": cs[len(cs)//2], "threads": torch.get_num_threads(), "version": torch.__version__}))
 `;
 
-function timeTorch(cfg: Config): { ms: number; threads: number; version: string } | string {
+function timeTorch(cfg: Config): { ms: number; cpuMs: number; threads: number; version: string } | string {
   const py = findTorchPython();
   if (py === null) return 'PyTorch not available (python3 -c "import torch" fails); skipped';
   const args = [cfg.size, cfg.batch, cfg.base, cfg.depth, cfg.bn ? 1 : 0, cfg.steps, cfg.warmup].map(String);
   const r = spawnSync(py, ['-c', TORCH_SCRIPT, ...args], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) return `PyTorch run failed: ${r.stderr.trim().split('\n').pop()}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; threads: number; version: string };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    ms: number;
+    cpuMs: number;
+    threads: number;
+    version: string;
+  };
 }
 
 async function main(): Promise<void> {
@@ -308,7 +314,7 @@ async function main(): Promise<void> {
       console.log(`\n${t}`);
     } else {
       rows.push(
-        `| PyTorch ${t.version} (${t.threads} threads) | ${t.ms.toFixed(0)} | – | – | ${(t.ms / ours.wallMs).toFixed(2)} |`,
+        `| PyTorch ${t.version} (${t.threads} threads) | ${t.ms.toFixed(0)} | ${t.cpuMs.toFixed(0)} | – | ${(t.ms / ours.wallMs).toFixed(2)} |`,
       );
       torchLine = `\nours / PyTorch: **${(ours.wallMs / t.ms).toFixed(2)}×** (goal ≤ 1.5×)`;
     }
