@@ -269,7 +269,13 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
           controller.abort();
         }
         if (!options.quiet)
-          progress.update(formatProgress(info, lastRecord, lastRecord?.validationSeconds ?? 0));
+          // The epoch count is only an upper bound here: show the budget left instead of an ETA.
+          progress.update(
+            formatProgress(info, lastRecord).replace(
+              /ETA \S+$/,
+              `budget left ${formatDuration((budgetMs - (Date.now() - t0)) / 1000)}`,
+            ),
+          );
       },
       onEpochEnd: (record) => {
         lastRecord = record;
