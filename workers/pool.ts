@@ -119,6 +119,7 @@ export class BatchPool<B extends BatchRecord = BatchRecord> {
   private closing: Promise<void> | null = null;
   private readonly readyPromise: Promise<void>;
   private rejectReady: (e: Error) => void = () => {};
+  private init!: ToWorker;
   private readonly st: BatchPoolStats = { batches: 0, ready: 0, waitedMs: 0 };
 
   constructor(spawn: (i: number) => WorkerHandle, options: BatchPoolOptions) {
@@ -138,6 +139,7 @@ export class BatchPool<B extends BatchRecord = BatchRecord> {
       );
     }
     const stack = options.shareStack === false ? options.stack : shareStack(options.stack);
+    this.init = { type: 'init', stack, options: options.batchOptions };
     let readyCount = 0;
     let onAllReady!: () => void;
     this.readyPromise = new Promise<void>((resolve, reject) => {
@@ -156,7 +158,13 @@ export class BatchPool<B extends BatchRecord = BatchRecord> {
           }),
         (err) => this.fail(new WorkerPoolError(`batch worker ${i} failed: ${err.message}`, { cause: err })),
       );
-      slot.handle.post({ type: 'init', stack, options: options.batchOptions });
+      // A worker that never finishes loading must not hang the run either.
+      if (this.timeoutMs > 0) {
+        slot.timer = setTimeout(
+          () => this.fail(new WorkerPoolError(`batch worker ${i} did not start within ${this.timeoutMs} ms`)),
+          this.timeoutMs,
+        );
+      }
     }
   }
 
@@ -261,7 +269,12 @@ export class BatchPool<B extends BatchRecord = BatchRecord> {
     if (this.failure || this.closing) return;
     const slot = this.slots[i]!;
     switch (msg.type) {
+      case 'loaded':
+        slot.handle.post(this.init);
+        return;
       case 'ready':
+        if (slot.timer !== null) clearTimeout(slot.timer);
+        slot.timer = null;
         slot.ready = true;
         onReady();
         this.dispatch();

@@ -40,6 +40,8 @@ export type ToWorker =
 
 /** Worker -> pool messages. */
 export type FromWorker =
+  /** Sent once the worker listens: messages posted before that could be lost (module workers with top-level await). */
+  | { type: 'loaded' }
   | { type: 'ready' }
   | { type: 'batch'; id: number; batch: BatchRecord }
   | { type: 'error'; id: number | null; error: WireError };

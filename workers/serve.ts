@@ -51,4 +51,7 @@ export function serve(port: WorkerPort, makeBatch: BatchFn): void {
       }
     }
   });
+  // A Web Worker drops messages that arrive before its module (with the WASM kernels' top-level
+  // await) has finished loading, so the pool sends nothing until it hears this.
+  port.post({ type: 'loaded' });
 }

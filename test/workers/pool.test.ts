@@ -224,6 +224,12 @@ describe('BatchPool on worker_threads', () => {
     await expect(p.batch(0, 3)).rejects.toBeInstanceOf(WorkerPoolError);
   });
 
+  it('fails clearly when a worker never starts', async () => {
+    const silent = await bundleWorker('test/workers/fixtures/silent-entry.ts');
+    const p = pool({ workerUrl: silent, batchTimeoutMs: 400 });
+    await expect(p.batch(0, 0)).rejects.toThrow(/did not start within 400 ms/);
+  });
+
   it('fails clearly when the worker script does not exist', async () => {
     const p = pool({ workerUrl: new URL('file:///nonexistent/worker.mjs') });
     await expect(p.batch(0, 0)).rejects.toThrow(/batch worker 0 failed/);
