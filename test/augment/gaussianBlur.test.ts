@@ -55,7 +55,7 @@ describe('augment/gaussianBlur', () => {
   });
 
   describe.skipIf(!HAVE_SCIPY)('against scipy.ndimage.gaussian_filter(mode="reflect", truncate=4)', () => {
-    const sigmas = [1, 1.5, 2, 3, 5, 7.5, 10, 15, 20];
+    const sigmas = [1, 2, 3, 5, 10, 15, 20];
     for (const [lo, hi] of [
       [0, 1],
       [-1, 1],
