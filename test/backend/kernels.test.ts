@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // Registers tfjs's gradient functions (tfjs-core alone does not), as the library's trainer does.
 import '@tensorflow/tfjs-layers';
 import { initBackend, KernelSupportError } from '../../src/backend/index.js';
+import { backpropInputImpl } from '../../src/backend/kernels/conv2dBackpropInput.js';
 import {
   conv2dBackpropFilter,
   conv2dBackpropInput,
@@ -116,6 +117,13 @@ describe('backend/wasm gradient kernels', () => {
       const dxWasm = await on('wasm', dx);
       expect(relErr(dwWasm, dwCpu)).toBeLessThanOrEqual(1e-4);
       expect(relErr(dxWasm, dxCpu)).toBeLessThanOrEqual(1e-4);
+      // The XNNPACK composition, kept as the measured alternative, must agree too.
+      backpropInputImpl.use = 'xnn';
+      try {
+        expect(relErr(await on('wasm', dx), dxCpu)).toBeLessThanOrEqual(1e-4);
+      } finally {
+        backpropInputImpl.use = 'as';
+      }
     });
   }
 

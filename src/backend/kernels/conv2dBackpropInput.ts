@@ -1,8 +1,10 @@
-// Conv2DBackpropInput for 'wasm' (stock tfjs-wasm has a slow direct loop). Composed from the
-// backend's own XNNPACK kernels, which the measurements in bench/train.bench.ts favour:
-// - filter size == stride (conv2dTranspose 2x2/2 of the U-Net): one matmul dy·Wᵀ then DepthToSpace;
-// - otherwise: a forward Conv2D of (zero-dilated, for stride > 1) dy with the filter rotated by
-//   180° and its channel axes swapped, padded so the output has the input's size.
+// Conv2DBackpropInput for 'wasm' (stock tfjs-wasm has a slow direct loop; conv2dTranspose's forward
+// pass runs through it too). Two implementations, chosen by `backpropInputImpl.use`:
+// - 'as' (default, the winner in bench measurements on every U-Net layer): the AssemblyScript SIMD
+//   gather kernel nnConv2dBackpropInput (src/kernels/nn.ts), any stride;
+// - 'xnn': composed from the backend's own XNNPACK kernels, kept as the measured alternative:
+//   filter == stride -> one matmul dy·Wᵀ then DepthToSpace; otherwise a forward Conv2D of
+//   (zero-dilated, for stride > 1) dy with the filter rotated by 180° and its channel axes swapped.
 import {
   backend_util,
   Conv2DBackpropInput,
@@ -22,7 +24,7 @@ import {
   type WasmBackend,
 } from './util.js';
 
-/** Which implementation runs: our AssemblyScript kernel or a composition of XNNPACK kernels. */
+/** Which implementation runs: our AssemblyScript kernel ('as') or a composition of XNNPACK kernels ('xnn'). */
 export const backpropInputImpl: { use: 'as' | 'xnn' } = { use: 'as' };
 
 interface Args {
