@@ -175,7 +175,12 @@ export const PREDICT_FLAGS: readonly FlagDoc[] = [
     default: 'OUT-labels.tif',
     help: 'label maps, 8-bit TIFF (0/255 for two classes)',
   },
-  { flag: '--tile', value: 'N', default: 'training tile', help: 'overlap-tile size' },
+  {
+    flag: '--tile',
+    value: 'N',
+    default: "the model's input (valid) or 256 (same)",
+    help: 'overlap-tile size',
+  },
   { flag: '--batch-size', value: 'N', default: '4', help: 'tiles per forward pass' },
   { flag: '--tta', value: '', default: 'off', help: 'average the 8 flips/rotations' },
   { flag: '--backend', value: 'wasm|cpu|webgl|webgpu', default: 'wasm', help: 'tfjs backend' },

@@ -4,6 +4,8 @@ export * from '../index.js';
 export { trainUNet } from './trainUNet.js';
 export type { NodeTrainOptions } from './trainUNet.js';
 export { FileCheckpointStore } from './fileCheckpointStore.js';
+export { initNodeBackend, wasmThreadCount } from './backend.js';
+export type { NodeBackendOptions } from './backend.js';
 export { readStack } from './stacks.js';
 export { readTiffFile, writeTiffFile } from './files.js';
 export { predictFiles, loadModelDir, resolveModelDir, defaultLabelsPath } from './predict.js';

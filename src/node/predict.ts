@@ -5,12 +5,12 @@ import { basename, dirname, extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { initBackend } from '../backend/index.js';
 import type { BackendName } from '../backend/index.js';
 import { predictTiled } from '../infer/index.js';
 import { SeededDropout } from '../model/index.js';
 import { CheckpointError, filesToArtifacts, prepareImages, readJsonFile } from '../train/index.js';
 import type { CheckpointState } from '../train/index.js';
+import { initNodeBackend } from './backend.js';
 import { writeTiffFile } from './files.js';
 import { readStack } from './stacks.js';
 
@@ -87,7 +87,7 @@ export function defaultLabelsPath(out: string): string {
  * like the ISBI labels.
  */
 export async function predictFiles(o: PredictFilesOptions): Promise<PredictFilesResult> {
-  await initBackend(o.backend ?? 'wasm');
+  await initNodeBackend(o.backend ?? 'wasm');
   const stack = await readStack(o.images, 'image');
   const { model, dir, state } = await loadModelDir(o.model);
   try {

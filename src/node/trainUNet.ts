@@ -2,6 +2,7 @@
 // 'wasm' backend by default.
 import { TrainConfigError, trainUNet as trainCore } from '../train/index.js';
 import type { CheckpointStore, StackInput, TrainOptions, TrainResult } from '../train/index.js';
+import { initNodeBackend } from './backend.js';
 import { FileCheckpointStore } from './fileCheckpointStore.js';
 import { readStack } from './stacks.js';
 
@@ -18,7 +19,8 @@ export interface NodeTrainOptions extends Omit<TrainOptions, 'images' | 'labels'
 /**
  * Trains a U-Net in Node. Same as the isomorphic `trainUNet`, plus: `images`/`labels` may be TIFF
  * paths, `checkpointDir` stores checkpoints on disk (`<dir>/last`, `<dir>/best`, each a tfjs
- * model.json + weights.bin with optimizer.bin and state.json), and `backend` defaults to 'wasm'.
+ * model.json + weights.bin with optimizer.bin and state.json), and `backend` defaults to 'wasm',
+ * set up by `initNodeBackend` (both cores).
  */
 export async function trainUNet(options: NodeTrainOptions): Promise<TrainResult> {
   const { checkpointDir, images, labels, ...rest } = options;
@@ -29,13 +31,10 @@ export async function trainUNet(options: NodeTrainOptions): Promise<TrainResult>
   }
   let checkpoint: CheckpointStore | undefined = rest.checkpoint;
   if (!checkpoint && checkpointDir) checkpoint = new FileCheckpointStore(checkpointDir);
-  return trainCore({
-    ...rest,
-    images: img,
-    labels: lab,
-    backend: rest.backend ?? 'wasm',
-    ...(checkpoint ? { checkpoint } : {}),
-  });
+  // Node's own backend setup: tfjs-wasm's threaded build and a helper thread for the gradient kernels.
+  await initNodeBackend(rest.backend ?? 'wasm');
+  const { backend: _backend, ...core } = rest;
+  return trainCore({ ...core, images: img, labels: lab, ...(checkpoint ? { checkpoint } : {}) });
 }
 
 function isStack(x: TrainOptions['images']): x is StackInput {
