@@ -20,6 +20,7 @@ export { formatProgress, formatEpoch, formatDuration, estimateRemaining } from '
 export { TrainConfigError, CheckpointError } from './errors.js';
 export type {
   TrainOptions,
+  BatchRequest,
   TrainResult,
   ResolvedConfig,
   EpochRecord,

@@ -2,7 +2,7 @@ import type { AugmentConfig } from '../augment/index.js';
 import type { evaluateSegmentation } from '../metrics/index.js';
 import type { UNetOptions } from '../model/index.js';
 import type { CheckpointStore } from './checkpoint.js';
-import type { WeightOptions } from './makeBatch.js';
+import type { Batch, TileSpec, TrainStack, WeightOptions } from './makeBatch.js';
 
 import type { BackendName } from '../backend/index.js';
 
@@ -110,6 +110,26 @@ export interface TrainOptions {
   validationTileSize?: number;
   /** Load the best checkpoint's weights into the returned model at the end. Default false. */
   restoreBest?: boolean;
+  /**
+   * Supplies the batch of each step instead of calling `makeBatch` inline, e.g. from the worker
+   * pool that prefetches batches off-thread. It must return exactly
+   * `makeBatch(stack, labels, req.indices, req.tile, req.augment, req.weights, req.seed)` for resume
+   * to stay exact; `stack`/`labels` are the prepared (scaled, class-index) data. Default: inline.
+   */
+  batchProvider?: (req: BatchRequest, stack: TrainStack, labels: Uint8Array) => Batch | Promise<Batch>;
+}
+
+/** What the trainer needs for the step at (epoch, step); see `TrainOptions.batchProvider`. */
+export interface BatchRequest {
+  epoch: number;
+  step: number;
+  /** Slices of the batch: the epoch's seeded order (`epochOrder`), `batchSize` at a time (`stepIndices`). */
+  indices: number[];
+  /** `batchSeed(seed, epoch, step)`. */
+  seed: number;
+  tile: TileSpec;
+  augment: AugmentConfig | false;
+  weights: WeightOptions | false;
 }
 
 /** What `trainUNet` resolves to. */

@@ -29,6 +29,7 @@ import { diceLoss, weightedCrossEntropy } from './loss.js';
 import { makeBatch } from './makeBatch.js';
 import type { Batch, TrainStack } from './makeBatch.js';
 import type {
+  BatchRequest,
   EpochRecord,
   ModelOptions,
   StackPixels,
@@ -300,15 +301,27 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
       const { order } = epochOrder(split.train, seed, loop.epoch);
       while (loop.step < stepsPerEpoch) {
         const s0 = now();
-        const batch = makeBatch(
-          stack,
-          labels,
-          stepIndices(order, loop.step, batchSize),
+        const request: BatchRequest = {
+          epoch: loop.epoch,
+          step: loop.step,
+          indices: stepIndices(order, loop.step, batchSize),
+          seed: batchSeed(seed, loop.epoch, loop.step),
           tile,
           augment,
           weights,
-          batchSeed(seed, loop.epoch, loop.step),
-        );
+        };
+        const batch = options.batchProvider
+          ? await options.batchProvider(request, stack, labels)
+          : makeBatch(stack, labels, request.indices, tile, augment, weights, request.seed);
+        if (
+          batch.batchSize !== batchSize ||
+          batch.inputSize !== tileSize ||
+          batch.outputSize !== outputSize
+        ) {
+          throw new TrainConfigError(
+            `batchProvider returned ${batch.batchSize} tiles of ${batch.inputSize}→${batch.outputSize}, expected ${batchSize} of ${tileSize}→${outputSize}`,
+          );
+        }
         const loss = await trainStep(model, optimizer, varList, batch, dice);
         // On 'wasm'/'cpu' every await above resolves as a microtask; yield a macrotask so signal
         // handlers (Ctrl-C → abort), timers and a browser's UI get to run between steps.

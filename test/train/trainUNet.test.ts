@@ -4,7 +4,14 @@ import { tinyProblem } from './helpers.js';
 
 import { initBackend } from '../../src/backend/index.js';
 import { UNetConfigError } from '../../src/model/index.js';
-import { MemoryCheckpointStore, readJsonFile, TrainConfigError, trainUNet } from '../../src/train/index.js';
+import {
+  makeBatch,
+  MemoryCheckpointStore,
+  readJsonFile,
+  TrainConfigError,
+  trainUNet,
+} from '../../src/train/index.js';
+import type { BatchRequest } from '../../src/train/index.js';
 
 // 'wasm' with unet-wasm's gradient kernels: about 5x faster than 'cpu' on these tiny shapes.
 beforeAll(async () => {
@@ -165,5 +172,42 @@ describe('trainUNet', () => {
     expect(r.resumedFrom).toEqual({ epoch: 1, step: 0 });
     expect(r.history).toHaveLength(2);
     r.model.dispose();
+  });
+
+  it('takes batches from a batchProvider (the worker pool hook) with the same result', async () => {
+    const { images, labels } = tinyProblem(3, 16, 16, 4);
+    const opts = {
+      images,
+      labels,
+      width: 16,
+      height: 16,
+      validation: [2],
+      epochs: 1,
+      stepsPerEpoch: 2,
+      tileSize: 8,
+      model: { depth: 1, baseFilters: 2 },
+    };
+    const inline = await trainUNet(opts);
+    inline.model.dispose();
+    const seen: BatchRequest[] = [];
+    const viaProvider = await trainUNet({
+      ...opts,
+      batchProvider: async (req, stack, labs) => {
+        seen.push(req);
+        return makeBatch(stack, labs, req.indices, req.tile, req.augment, req.weights, req.seed);
+      },
+    });
+    viaProvider.model.dispose();
+    expect(seen.map((r) => [r.epoch, r.step])).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
+    expect(viaProvider.history.map((h) => h.loss)).toEqual(inline.history.map((h) => h.loss));
+    await expect(
+      trainUNet({
+        ...opts,
+        batchProvider: (req, stack, labs) => makeBatch(stack, labs, [0], req.tile, false, false, 0),
+      }),
+    ).rejects.toThrow(/batchProvider returned 1 tiles/);
   });
 });
