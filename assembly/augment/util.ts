@@ -24,6 +24,11 @@ export function validSize(w: i32, h: i32): bool {
 
 /** Half-sample-symmetric reflection of index i into [0, n): ... 2 1 0 | 0 1 2 ... n-1 | n-1 ... */
 export function reflectIndex(i: i32, n: i32): i32 {
+  // One reflection covers [-n, 2n), the common case; a division only beyond.
+  if (i >= 0) {
+    if (i < n) return i;
+    if (i < n << 1) return (n << 1) - 1 - i;
+  } else if (i >= -n) return -1 - i;
   const period = n << 1;
   let m = i % period;
   if (m < 0) m += period;

@@ -3,6 +3,10 @@
 import { dericheCoefficients, paddedLength, type DericheCoefficients } from '../deriche.js';
 
 function reflect(i: number, n: number): number {
+  if (i >= 0) {
+    if (i < n) return i;
+    if (i < 2 * n) return 2 * n - 1 - i;
+  } else if (i >= -n) return -1 - i;
   const p = 2 * n;
   let m = i % p;
   if (m < 0) m += p;

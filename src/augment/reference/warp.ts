@@ -6,6 +6,10 @@ const f = Math.fround;
 const BIG = 4194304;
 
 function reflect(i: number, n: number): number {
+  if (i >= 0) {
+    if (i < n) return i;
+    if (i < 2 * n) return 2 * n - 1 - i;
+  } else if (i >= -n) return -1 - i;
   const p = 2 * n;
   let m = i % p;
   if (m < 0) m += p;
