@@ -20,6 +20,27 @@ function tap<T>(src: usize, w: i32, h: i32, ix: i32, iy: i32, constant: bool, cv
   return <f32>load<T>(src + ((<usize>iy * <usize>w + <usize>ix) << alignof<T>()));
 }
 
+/** Static scratch of the border path: 4 tap vectors, then the 8 lane indices. */
+const SLOW: usize = memory.data(96, 16);
+
+/**
+ * Border path of sampleLinear, kept out of line so the fast path stays small: the four taps of
+ * every lane under the border rule, written to SLOW as p00, p01, p10, p11 (f32x4 each).
+ */
+function slowLinear<T>(src: usize, w: i32, h: i32, ix: v128, iy: v128, constant: bool, cval: f32): void {
+  v128.store(SLOW, ix, 64);
+  v128.store(SLOW, iy, 80);
+  for (let l = 0; l < 4; l++) {
+    const o = (<usize>l) << 2;
+    const x0 = load<i32>(SLOW + o, 64);
+    const y0 = load<i32>(SLOW + o, 80);
+    store<f32>(SLOW + o, tap<T>(src, w, h, x0, y0, constant, cval));
+    store<f32>(SLOW + o, tap<T>(src, w, h, x0 + 1, y0, constant, cval), 16);
+    store<f32>(SLOW + o, tap<T>(src, w, h, x0, y0 + 1, constant, cval), 32);
+    store<f32>(SLOW + o, tap<T>(src, w, h, x0 + 1, y0 + 1, constant, cval), 48);
+  }
+}
+
 /** Bilinear samples at (sx, sy), f32x4. */
 function sampleLinear<T>(src: usize, w: i32, h: i32, sx: v128, sy: v128, constant: bool, cval: f32): v128 {
   const flx = f32x4.floor(sx);
@@ -81,47 +102,11 @@ function sampleLinear<T>(src: usize, w: i32, h: i32, sx: v128, sy: v128, constan
       p11 = f32x4.convert_i32x4_u(p11);
     }
   } else {
-    for (let l = 0; l < 4; l++) {
-      let x0: i32, y0: i32;
-      if (l == 0) {
-        x0 = i32x4.extract_lane(ix, 0);
-        y0 = i32x4.extract_lane(iy, 0);
-      } else if (l == 1) {
-        x0 = i32x4.extract_lane(ix, 1);
-        y0 = i32x4.extract_lane(iy, 1);
-      } else if (l == 2) {
-        x0 = i32x4.extract_lane(ix, 2);
-        y0 = i32x4.extract_lane(iy, 2);
-      } else {
-        x0 = i32x4.extract_lane(ix, 3);
-        y0 = i32x4.extract_lane(iy, 3);
-      }
-      const v00 = tap<T>(src, w, h, x0, y0, constant, cval);
-      const v01 = tap<T>(src, w, h, x0 + 1, y0, constant, cval);
-      const v10 = tap<T>(src, w, h, x0, y0 + 1, constant, cval);
-      const v11 = tap<T>(src, w, h, x0 + 1, y0 + 1, constant, cval);
-      if (l == 0) {
-        p00 = f32x4.replace_lane(p00, 0, v00);
-        p01 = f32x4.replace_lane(p01, 0, v01);
-        p10 = f32x4.replace_lane(p10, 0, v10);
-        p11 = f32x4.replace_lane(p11, 0, v11);
-      } else if (l == 1) {
-        p00 = f32x4.replace_lane(p00, 1, v00);
-        p01 = f32x4.replace_lane(p01, 1, v01);
-        p10 = f32x4.replace_lane(p10, 1, v10);
-        p11 = f32x4.replace_lane(p11, 1, v11);
-      } else if (l == 2) {
-        p00 = f32x4.replace_lane(p00, 2, v00);
-        p01 = f32x4.replace_lane(p01, 2, v01);
-        p10 = f32x4.replace_lane(p10, 2, v10);
-        p11 = f32x4.replace_lane(p11, 2, v11);
-      } else {
-        p00 = f32x4.replace_lane(p00, 3, v00);
-        p01 = f32x4.replace_lane(p01, 3, v01);
-        p10 = f32x4.replace_lane(p10, 3, v10);
-        p11 = f32x4.replace_lane(p11, 3, v11);
-      }
-    }
+    slowLinear<T>(src, w, h, ix, iy, constant, cval);
+    p00 = v128.load(SLOW);
+    p01 = v128.load(SLOW, 16);
+    p10 = v128.load(SLOW, 32);
+    p11 = v128.load(SLOW, 48);
   }
   const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
   const bot = f32x4.add(p10, f32x4.mul(fx, f32x4.sub(p11, p10)));
