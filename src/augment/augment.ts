@@ -2,7 +2,7 @@
 // label nearest, elastic field included), then intensity transforms on the image only.
 import { elasticWarpPairWasm, type WarpKernelParams } from '../kernels/augment.js';
 import { Rng } from '../random/index.js';
-import { defaultAugmentConfig, type AugmentConfig, type Range, type Toggle } from './config.js';
+import { defaultAugmentConfig, type AugmentConfig, type AugmentRange, type AugmentToggle } from './config.js';
 import { dericheCoefficients } from './deriche.js';
 import { fieldNoiseStates } from './fieldNoise.js';
 import { AugmentError } from './errors.js';
@@ -51,7 +51,7 @@ function checkSample(s: Sample): void {
   }
 }
 
-function checkToggle(t: Toggle | undefined, name: string): void {
+function checkToggle(t: AugmentToggle | undefined, name: string): void {
   if (typeof t !== 'object' || t === null) throw new AugmentError(`config.${name} is missing`);
   if (typeof t.enabled !== 'boolean') throw new AugmentError(`config.${name}.enabled must be a boolean`);
   if (!(typeof t.p === 'number' && t.p >= 0 && t.p <= 1)) {
@@ -59,7 +59,7 @@ function checkToggle(t: Toggle | undefined, name: string): void {
   }
 }
 
-function checkRangeOpt(r: Range | undefined, name: string, lo: number, hi: number): void {
+function checkRangeOpt(r: AugmentRange | undefined, name: string, lo: number, hi: number): void {
   if (
     !Array.isArray(r) ||
     r.length !== 2 ||
@@ -120,11 +120,11 @@ const mul = (p: M, q: M): M => [
  * Matrices with entries 0/±1 (flips, rot90) stay exact.
  */
 export function drawAugment(c: AugmentConfig, rng: Rng, width: number, height: number): AugmentDraw {
-  const on = (t: Toggle): boolean => {
+  const on = (t: AugmentToggle): boolean => {
     const u = rng.next();
     return t.enabled && u < t.p;
   };
-  const pick = (r: Range): number => rng.uniform(r[0], r[1]);
+  const pick = (r: AugmentRange): number => rng.uniform(r[0], r[1]);
   let m: M = [1, 0, 0, 1];
   const t: [number, number] = [0, 0];
 

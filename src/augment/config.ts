@@ -2,41 +2,41 @@
 // probability and parameter ranges; ranges are [min, max] drawn uniformly.
 
 /** A transform that is either applied (with probability p) or not. */
-export interface Toggle {
+export interface AugmentToggle {
   /** Off: never applied (its random draws still happen, so other transforms are unaffected). */
   enabled: boolean;
   /** Probability of applying it to a sample, in [0, 1]. */
   p: number;
 }
 
-export type Range = readonly [number, number];
+export type AugmentRange = readonly [number, number];
 
 /** Configuration of `augment` / `augmentTile`. Merge partial overrides over `defaultAugmentConfig`. */
 export interface AugmentConfig {
   /** Elastic deformation (Simard et al.): alpha (pixels) and sigma (pixels) drawn per sample. */
-  elastic: Toggle & { alpha: Range; sigma: Range };
+  elastic: AugmentToggle & { alpha: AugmentRange; sigma: AugmentRange };
   /** Rotation by an angle in degrees. */
-  rotation: Toggle & { degrees: Range };
+  rotation: AugmentToggle & { degrees: AugmentRange };
   /** Isotropic zoom factor (> 1 magnifies). */
-  scale: Toggle & { factor: Range };
+  scale: AugmentToggle & { factor: AugmentRange };
   /** Shear: x += k * y, k drawn from `range`. */
-  shear: Toggle & { range: Range };
+  shear: AugmentToggle & { range: AugmentRange };
   /** Translation by a fraction of the output size, drawn independently for x and y. */
-  translation: Toggle & { fraction: Range };
+  translation: AugmentToggle & { fraction: AugmentRange };
   /** Mirror left-right. */
-  flipHorizontal: Toggle;
+  flipHorizontal: AugmentToggle;
   /** Mirror top-bottom. */
-  flipVertical: Toggle;
+  flipVertical: AugmentToggle;
   /** Rotation by k * 90 degrees, k uniform in {1, 2, 3}. */
-  rot90: Toggle;
+  rot90: AugmentToggle;
   /** Added to the intensities (images scaled to [0, 1]). */
-  brightness: Toggle & { range: Range };
+  brightness: AugmentToggle & { range: AugmentRange };
   /** Contrast factor about the image mean. */
-  contrast: Toggle & { range: Range };
+  contrast: AugmentToggle & { range: AugmentRange };
   /** Gamma exponent, applied to max(x, 0). */
-  gamma: Toggle & { range: Range };
+  gamma: AugmentToggle & { range: AugmentRange };
   /** Additive Gaussian noise with std drawn from `std`. */
-  noise: Toggle & { std: Range };
+  noise: AugmentToggle & { std: AugmentRange };
   /** Border rule of the geometric warp (labels always use nearest sampling). */
   boundary: 'reflect' | 'constant';
 }
@@ -72,6 +72,7 @@ export const defaultAugmentConfig: Readonly<AugmentConfig> = Object.freeze(defau
 /** A config with every transform off (augment then returns its input unchanged). */
 export function noAugmentConfig(): AugmentConfig {
   const c = structuredClone(defaultAugmentConfig) as unknown as Record<string, unknown>;
-  for (const v of Object.values(c)) if (typeof v === 'object' && v !== null) (v as Toggle).enabled = false;
+  for (const v of Object.values(c))
+    if (typeof v === 'object' && v !== null) (v as AugmentToggle).enabled = false;
   return c as unknown as AugmentConfig;
 }

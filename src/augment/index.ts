@@ -12,6 +12,6 @@ export { elasticFieldJs } from './reference/elasticField.js';
 export { warpJs } from './reference/warp.js';
 export { adjustIntensityJs, addGaussianNoiseJs } from './reference/intensity.js';
 export { defaultAugmentConfig, noAugmentConfig } from './config.js';
-export type { AugmentConfig, Toggle, Range } from './config.js';
+export type { AugmentConfig, AugmentToggle, AugmentRange } from './config.js';
 export { augment, augmentTile, randomCrop, drawAugment, checkAugmentConfig } from './augment.js';
 export type { Sample, TileSize, AugmentDraw } from './augment.js';
