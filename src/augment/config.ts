@@ -37,7 +37,10 @@ export interface AugmentConfig {
   gamma: AugmentToggle & { range: AugmentRange };
   /** Additive Gaussian noise with std drawn from `std`. */
   noise: AugmentToggle & { std: AugmentRange };
-  /** Border rule of the geometric warp (labels always use nearest sampling). */
+  /**
+   * Border rule of the geometric warp (labels always use nearest sampling). 'reflect' keeps labels
+   * within the input's values; 'constant' fills the image and the label with 0 outside the slice.
+   */
   boundary: 'reflect' | 'constant';
 }
 
