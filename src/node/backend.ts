@@ -60,12 +60,15 @@ function installWorkerShim(): void {
     constructor(url: string | URL, options?: WorkerOptions) {
       if (typeof url === 'string' && url.startsWith('blob:')) {
         super(source, { ...options, eval: true });
-        // Idle pool workers must not keep the process alive.
         this.unref();
       } else {
         super(url, options);
       }
     }
+
+    // XNNPACK's pthreadpool threads live as long as the backend, and emscripten ref()s the
+    // worker of every running pthread: that would keep Node alive after the program is done.
+    override ref(): void {}
   }
   // emscripten assigns `global.Worker = worker_threads.Worker` when the module factory runs; this
   // accessor keeps our subclass in place.
