@@ -17,7 +17,10 @@ import type { OutStream } from './progressLine.js';
 import { writeReport } from './report.js';
 import type { OverlaySlice } from './report.js';
 import { readStack } from './stacks.js';
+import { SYNTHETIC_DEFAULTS } from './syntheticDefaults.js';
 import { trainUNet } from './trainUNet.js';
+import { trainHeadlessCommand } from './headless/runHeadless.js';
+import { demoCommand } from './demo/serveDemo.js';
 import type { NodeTrainOptions } from './trainUNet.js';
 
 /** Where the CLI writes; tests pass in-memory streams. */
@@ -47,6 +50,9 @@ const INPUT_ERRORS = new Set([
   'InferConfigError',
   'BackendError',
   'KernelSupportError',
+  'HeadlessError',
+  'ChromiumError',
+  'WorkerPoolError',
 ]);
 
 function isInputError(e: unknown): e is Error {
@@ -55,18 +61,6 @@ function isInputError(e: unknown): e is Error {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR' || code === 'ENOTDIR';
 }
-
-/** Defaults of the no-data demo run: a small U-Net that learns the synthetic data in minutes on 2 cores. */
-export const SYNTHETIC_DEFAULTS = {
-  count: 16,
-  size: 160,
-  epochs: 8,
-  batchSize: 4,
-  tile: 96,
-  depth: 3,
-  filters: 8,
-  stepsPerEpoch: 50,
-} as const;
 
 async function loadTrainData(
   a: TrainArgs,
@@ -266,6 +260,8 @@ export async function main(
     }
     if (cmd === 'train') return await runTrain(rest, io);
     if (cmd === 'predict') return await runPredict(rest, io);
+    if (cmd === 'train-headless') return await trainHeadlessCommand(rest, io);
+    if (cmd === 'demo') return await demoCommand(rest, io);
     throw new CliUsageError(`unknown command '${cmd}' (try --help)`);
   } catch (e) {
     if (isInputError(e)) {

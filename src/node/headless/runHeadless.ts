@@ -14,7 +14,7 @@ import type { BatchInfo, EpochRecord } from '../../train/index.js';
 import { parseTrainArgs } from '../args.js';
 import type { TrainArgs } from '../args.js';
 import type { CliIO } from '../cli.js';
-import { SYNTHETIC_DEFAULTS } from '../cli.js';
+import { SYNTHETIC_DEFAULTS } from '../syntheticDefaults.js';
 import { ProgressLine } from '../progressLine.js';
 import { HeadlessSession } from './session.js';
 import type { HeadlessSessionOptions } from './session.js';
