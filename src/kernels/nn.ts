@@ -3,7 +3,7 @@
 // different WebAssembly memory), channel counts are zero-padded to the SIMD tile, and the result is
 // copied into a caller-supplied array, typically a view of the tfjs output tensor.
 import { kernel, view, withScope, type Scope } from './memory.js';
-import { nnHelper } from './nnHelper.js';
+import { nnHelper, type NnHelper } from './nnHelper.js';
 
 /** Thrown when an nn kernel gets inconsistent sizes. */
 export class NnKernelError extends Error {
@@ -105,15 +105,41 @@ function inputPadded(scope: Scope, src: Float32Array, pixels: number, c: number,
 
 /**
  * Below `macs` multiply-adds a kernel call stays on one thread: waking the helper costs more.
- * Default 2^22 (about 1 ms of work). Tests lower it to exercise the split on tiny shapes.
+ * Default 2^22 (about 1 ms of work). `adaptive` (default true) stops splitting for a while when
+ * the helper keeps us waiting (see recordSplit). Tests lower `macs` and turn `adaptive` off to
+ * exercise the split on tiny shapes.
  */
-export const nnSplitThreshold = { macs: 1 << 22 };
+export const nnSplitThreshold = { macs: 1 << 22, adaptive: true };
+
+// When the machine is oversubscribed the helper thread gets no core when we need it, and waiting
+// for it costs more than doing its share ourselves. After a split call where we waited for the
+// helper longer than half of our own compute time, the next SKIP_CALLS calls stay on one thread
+// (about one training step), then splitting is tried again.
+const SKIP_CALLS = 50;
+const adapt = { skip: 0 };
+
+/** Records how a split call went: `ownMs` computing our share, `waitMs` waiting for the helper. */
+function recordSplit(ownMs: number, waitMs: number): void {
+  if (nnSplitThreshold.adaptive && waitMs > 0.5 * ownMs) adapt.skip = SKIP_CALLS;
+}
 
 /** Images for the calling thread when a call is split with the helper thread, or 0 to not split. */
 function splitImages(g: Conv2dGeometry): number {
   if (nnHelper() === null || g.batch < 2) return 0;
   const macs = g.batch * g.outH * g.outW * g.filterH * g.filterW * g.inC * g.outC;
-  return macs >= nnSplitThreshold.macs ? Math.floor(g.batch / 2) : 0;
+  if (macs < nnSplitThreshold.macs) return 0;
+  if (adapt.skip > 0 && nnSplitThreshold.adaptive) {
+    adapt.skip--;
+    return 0;
+  }
+  return Math.floor(g.batch / 2);
+}
+
+/** Finishes a split call: waits for the helper and adapts (see recordSplit). False if it failed. */
+function finishSplit(helper: NnHelper, t0: number, t1: number): boolean {
+  const ok = helper.finish();
+  recordSplit(t1 - t0, performance.now() - t1);
+  return ok;
 }
 
 /**
@@ -190,10 +216,12 @@ export function conv2dBackpropFilter(
     const xp = inputPadded(scope, x, mine * xImg, g.inC, ci4);
     const dyp = inputPadded(scope, dy, mine * dyImg, g.outC, co8);
     const dwp = scope.output(Float32Array, padded);
+    const t0 = performance.now();
     const rc = (run as (...a: number[]) => number)(xp, dyp, dwp, ...args(mine));
+    const t1 = performance.now();
     if (rc !== 0) throw new NnKernelError(`nnConv2dBackpropFilter rejected its arguments (code ${rc})`);
     if (theirs > 0) {
-      if (helper !== null && stage !== null && helper.finish()) {
+      if (helper !== null && stage !== null && finishSplit(helper, t0, t1)) {
         const res = view(Float32Array, dwp, padded);
         for (let i = 0; i < padded; i++) res[i] = res[i]! + stage[helperDw + i]!;
       } else {
@@ -332,11 +360,13 @@ export function conv2dBackpropInput(
         args(theirs),
       );
     }
+    const t0 = performance.now();
     const rc = run(dyp, wtp, dxp, ...args(mine));
+    const t1 = performance.now();
     if (rc !== 0) throw new NnKernelError(`nnConv2dBackpropInput rejected its arguments (code ${rc})`);
     unpad(dst, 0, view(Float32Array, dxp, mine * dxImg), mine * imgPixels, g.inC, ci8);
     if (theirs > 0) {
-      if (helper !== null && stage !== null && helper.finish()) {
+      if (helper !== null && stage !== null && finishSplit(helper, t0, t1)) {
         const o = theirs * dyImg + wtLen;
         unpad(
           dst,

@@ -90,9 +90,11 @@ describe('kernels/nn with a helper thread', () => {
   const threshold = nnSplitThreshold.macs;
   beforeAll(() => {
     nnSplitThreshold.macs = 0; // split every call with batch >= 2
+    nnSplitThreshold.adaptive = false; // even when the loaded test machine keeps us waiting
   });
   afterAll(() => {
     nnSplitThreshold.macs = threshold;
+    nnSplitThreshold.adaptive = true;
     stopNnHelperThread();
     setNnHelper(null);
   });
@@ -102,6 +104,19 @@ describe('kernels/nn with a helper thread', () => {
     expect(nnHelper()).not.toBeNull();
     checkAll(300);
     checkAll(400); // a second round reuses the staging buffer
+  });
+
+  it('counts the split calls the helper ran', async () => {
+    await startNnHelperThread();
+    const real = nnHelper()!;
+    let started = 0;
+    setNnHelper({
+      staging: (n) => real.staging(n),
+      start: (...a) => (started++, real.start(...a)),
+      finish: () => real.finish(),
+    });
+    checkAll(600);
+    expect(started).toBe(2 * GEOMS.length);
   });
 
   it('does the helper share itself when the helper fails', () => {
