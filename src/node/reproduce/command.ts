@@ -22,6 +22,7 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --steps-per-epoch N  steps between validations (default: tiles covering the
                     training slices once, 27 for 256² tiles in batches of 4)
   --threads N       tfjs-wasm threads (default: all CPUs)
+  --resume          continue from <out>/checkpoints/last (the budget restarts)
   --quiet           no per-step progress line
 `;
 
@@ -85,6 +86,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
         break;
       case '--threads':
         o.threads = intArg(flag, value());
+        break;
+      case '--resume':
+        o.resume = true;
         break;
       case '--quiet':
         o.quiet = true;

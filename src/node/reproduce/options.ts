@@ -92,6 +92,13 @@ export interface ReproduceIsbiOptions {
   crop?: number;
   /** Centre crop of the second evaluation (the seed's 388²), clamped to the slice size. Default 388. */
   evalCrop?: number;
+  /**
+   * Recompute batch-norm moving statistics over training tiles before evaluating (see
+   * recalibrateBatchNorm.ts: with momentum 0.99 they lag far behind short runs). Default true.
+   */
+  recalibrateBatchNorm?: boolean;
+  /** Continue from `<out>/checkpoints/last` (same options required); the budget restarts. Default false. */
+  resume?: boolean;
   /** Stops training early (e.g. Ctrl-C); evaluation and outputs still run. */
   signal?: AbortSignal;
   /** Progress and summary output. Default: process.stdout. */

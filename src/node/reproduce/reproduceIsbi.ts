@@ -9,6 +9,9 @@ import { predictTiled } from '../../infer/index.js';
 import { centerCrop, evaluateSegmentation } from '../../metrics/index.js';
 import type { SegmentationEvaluation } from '../../metrics/index.js';
 import {
+  loadWeightsInto,
+  modelToFiles,
+  readJsonFile,
   formatDuration,
   formatEpoch,
   formatProgress,
@@ -16,7 +19,15 @@ import {
   prepareLabels,
   TrainConfigError,
 } from '../../train/index.js';
-import type { EpochRecord, StackInput, TrainResult } from '../../train/index.js';
+import type {
+  CheckpointState,
+  CheckpointStore,
+  EpochRecord,
+  StackInput,
+  TrainResult,
+} from '../../train/index.js';
+import { FileCheckpointStore } from '../fileCheckpointStore.js';
+import { recalibrateBatchNorm } from './recalibrateBatchNorm.js';
 import { initNodeBackend } from '../backend.js';
 import { writeTiffFile } from '../files.js';
 import { ProgressLine } from '../progressLine.js';
@@ -225,6 +236,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   );
 
   // ---- training under the budget ----
+  const store = new FileCheckpointStore(join(out, 'checkpoints'));
   const controller = new AbortController();
   let stoppedBy: ReproduceIsbiResult['stoppedBy'] = 'epochs';
   const onOuterAbort = (): void => {
@@ -234,12 +246,16 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   if (options.signal?.aborted) onOuterAbort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const testCount = test?.count ?? 0;
+  const recalibrate = options.recalibrateBatchNorm ?? true;
   const passes = tta ? 8 : 1;
   // Seconds per slice of prediction + scoring, from the last validation (refined every epoch).
   let predictPerSlice = NaN;
   const postSeconds = (): number =>
     Number.isFinite(predictPerSlice)
-      ? predictPerSlice * passes * (valSlices.length + testCount) * 1.2 + 10
+      ? predictPerSlice *
+          (passes * (valSlices.length + testCount) + (recalibrate ? 6 : 1) * valSlices.length) *
+          1.2 +
+        15
       : 0;
   const progress = new ProgressLine(stdout);
   let lastRecord: EpochRecord | undefined;
@@ -259,7 +275,8 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       model,
       seed,
       backend: 'wasm',
-      checkpointDir: join(out, 'checkpoints'),
+      checkpoint: store,
+      resume: options.resume ?? false,
       restoreBest: true,
       signal: controller.signal,
       onBatchEnd: (info) => {
@@ -315,31 +332,64 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       tta,
       ...(result.config.validationTileSize !== null ? { tileSize: result.config.validationTileSize } : {}),
     };
-    const preds: Uint8Array[] = [];
-    const truths: Uint8Array[] = [];
-    const valProb: { width: number; height: number; data: Float32Array }[] = [];
-    const overlays: OverlaySlice[] = [];
-    for (const [i, s] of valIdx.entries()) {
-      const r = await predictTiled(
-        result.model,
-        norm.slice(s * plane, (s + 1) * plane),
-        width,
-        height,
-        predictOpts,
-      );
-      const truth = classes.subarray(s * plane, (s + 1) * plane);
-      preds.push(r.labels);
-      truths.push(truth);
-      valProb.push({ width, height, data: cellProbability(r.probabilities, plane) });
-      overlays.push({
-        slice: valSlices[i]!,
-        image: images.data.subarray(s * plane, (s + 1) * plane),
-        label: truth,
-        pred: r.labels,
-        width,
-        height,
-      });
-    }
+    const stack = { data: norm, width, height, count: images.count };
+    const recalSlices = trainSlices.map((_, i) => i);
+    // Scores a checkpoint on the validation slices (after BN recalibration): the weights stay loaded.
+    const score = async (name: string, withTta: boolean): Promise<Scored> => {
+      loadWeightsInto(result.model, await store.load(name));
+      if (recalibrate) {
+        recalibrateBatchNorm(result.model, stack, classes, {
+          slices: recalSlices,
+          tileSize,
+          batchSize,
+          seed,
+        });
+      }
+      const labelsOut: Uint8Array[] = [];
+      const probs: Float32Array[] = [];
+      for (const s of valIdx) {
+        const r = await predictTiled(result.model, norm.slice(s * plane, (s + 1) * plane), width, height, {
+          ...predictOpts,
+          tta: withTta,
+        });
+        labelsOut.push(r.labels);
+        probs.push(cellProbability(r.probabilities, plane));
+      }
+      const truthsOut = valIdx.map((s) => classes.subarray(s * plane, (s + 1) * plane));
+      return {
+        name,
+        preds: labelsOut,
+        probs,
+        meanIoU: evaluateSegmentation(labelsOut, truthsOut, width, height).meanIoU,
+      };
+    };
+    // Candidates: the trainer's best epoch and the last state (its per-epoch validation used the
+    // lagging moving statistics); the better one on the validation slices is evaluated.
+    const candidates = await checkpointCandidates(store, result.bestEpoch);
+    if (candidates.length === 0) throw new TrainConfigError('no checkpoint was written');
+    const scored: Scored[] = [];
+    for (const c of candidates) scored.push(await score(c.name, false));
+    const chosenIdx = scored.reduce((b, x, i) => (x.meanIoU > scored[b]!.meanIoU ? i : b), 0);
+    const chosen = candidates[chosenIdx]!;
+    stdout.write(
+      `Checkpoints on the validation slices${recalibrate ? ' (batch-norm statistics recalibrated)' : ''}: ` +
+        `${scored.map((x, i) => `${candidates[i]!.label} mean IoU ${x.meanIoU.toFixed(4)}`).join(', ')}; evaluating ${chosen.label}\n`,
+    );
+    let final = scored[chosenIdx]!;
+    if (tta) final = await score(chosen.name, true);
+    else if (chosenIdx !== scored.length - 1) await score(chosen.name, false);
+    await new FileCheckpointStore(out).save('model', await modelToFiles(result.model));
+    const preds = final.preds;
+    const truths = valIdx.map((s) => classes.subarray(s * plane, (s + 1) * plane));
+    const valProb = final.probs.map((data) => ({ width, height, data }));
+    const overlays: OverlaySlice[] = valIdx.map((s, i) => ({
+      slice: valSlices[i]!,
+      image: images.data.subarray(s * plane, (s + 1) * plane),
+      label: truths[i]!,
+      pred: preds[i]!,
+      width,
+      height,
+    }));
     const cropSize = Math.min(options.evalCrop ?? d.evalCrop, width, height);
     const full = withoutPerSlice(evaluateSegmentation(preds, truths, width, height));
     const crop = {
@@ -447,4 +497,33 @@ async function writeTestProbabilities(
     onSlice(s + 1);
   }
   await writeTiffFile(path, pages, { compression: 'deflate' });
+}
+
+interface Scored {
+  name: string;
+  preds: Uint8Array[];
+  probs: Float32Array[];
+  meanIoU: number;
+}
+
+/** 'best' (when an epoch finished) and 'last' unless it holds the same weights as 'best'. */
+async function checkpointCandidates(
+  store: CheckpointStore,
+  bestEpoch: number,
+): Promise<{ name: string; label: string }[]> {
+  const out: { name: string; label: string }[] = [];
+  if (bestEpoch >= 0 && (await store.exists('best')))
+    out.push({ name: 'best', label: `best epoch ${bestEpoch + 1}` });
+  if (await store.exists('last')) {
+    const st = readJsonFile<CheckpointState>(await store.load('last'), 'state.json');
+    const sameAsBest = st.step === 0 && st.epoch - 1 === bestEpoch;
+    if (!sameAsBest) {
+      out.push({
+        name: 'last',
+        label:
+          st.step === 0 ? `last epoch ${st.epoch}` : `last state (epoch ${st.epoch + 1}, step ${st.step})`,
+      });
+    }
+  }
+  return out;
 }
