@@ -1,7 +1,8 @@
 // Bundles the augmentation worker pool (workers/, outside tsc's src/ root) with esbuild:
 //   dist/workers/node.js        the pool + worker_threads adapter (createNodeBatchPool)
 //   dist/workers/node-entry.js  the worker-thread script (library code bundled in, WASM embedded)
-//   dist/workers/node-source.js nodePoolBatchSource: trainUNet's batches from the pool
+//   dist/workers/node-source.js nodePoolBatchSource: trainUNet's batchSource (the Node trainer
+//                               loads it for `workers`; it imports no library code, only the pool)
 //   dist/workers/browser.js     the pool + Web Worker adapter (createBrowserBatchPool)
 //   dist/workers/browser-entry.js  the Web Worker script (ES module)
 // Run after build:wasm (the worker entries embed the WASM kernels).

@@ -1,50 +1,44 @@
-// Batch sources for trainUNet backed by the worker pool. PROPOSED HOOK (not yet in trainUNet):
-// `TrainOptions.batchSource?: (ctx: BatchSourceContext) => BatchSource`; the trainer would call
-// `await source.batch(epoch, step)` instead of `makeBatch(...)` and `source.close()` at the end.
-import type { AugmentConfig } from '../src/augment/index.js';
-import type { Batch, TileSpec, TrainStack, WeightOptions } from '../src/train/makeBatch.js';
-import type { PoolBatchOptions } from './batchFn.js';
-import type { BatchPool } from './pool.js';
-import { trainerPlan } from './trainerPlan.js';
+// The pool as trainUNet's `batchSource`: the trainer hands over its resolved context (stack,
+// tile, augmentation, weights and the `plan` of every (epoch, step)), the pool makes the batches
+// ahead in workers, and the trainer closes it when the run ends. Only types come from src/, so the
+// bundled node-source.js / browser.js stay small and load no second copy of the library.
+import type { Batch, BatchSource, BatchSourceContext } from '../src/train/index.js';
+import type { PoolBatchArgs, PoolBatchOptions } from './batchFn.js';
+import type { BatchPool, BatchPoolStats } from './pool.js';
 
-/** Everything the trainer knows about its batches once it has resolved its options. */
-export interface BatchSourceContext {
-  stack: TrainStack;
-  labels: Uint8Array;
-  tile: TileSpec;
-  augment: AugmentConfig | false;
-  weights: WeightOptions | false;
-  /** Training slices (`split.train`). */
-  train: readonly number[];
-  seed: number;
-  batchSize: number;
-  stepsPerEpoch: number;
-  epochs: number;
-}
+export type { BatchSource, BatchSourceContext };
 
-/** Where the trainer gets batch (epoch, step) from. */
-export interface BatchSource {
-  batch(epoch: number, step: number): Promise<Batch>;
-  close(): Promise<void>;
-}
-
+/** Options of `nodePoolBatchSource` / `browserPoolBatchSource`. */
 export interface PoolSourceOptions {
   /** Default: free cores, 1 to 4. */
   workers?: number;
-  /** Default: 2 x workers. */
+  /** Batches kept ready or computing ahead of the trainer. Default: 2 x workers. */
   prefetch?: number;
+  /** A batch that takes longer fails the run. Default 300 000 ms. */
+  batchTimeoutMs?: number;
+  /** Called with the pool's statistics when the trainer closes the source. */
+  onClose?: (stats: BatchPoolStats) => void;
 }
 
-/** Adapts a pool to the trainer's `BatchSource`. */
-export function fromPool(pool: BatchPool<Batch & Record<string, unknown>>): BatchSource {
-  return { batch: (e, k) => pool.batch(e, k), close: () => pool.close() };
+/** A trainer `BatchSource` over a pool: batch (epoch, step) of the request, closed with the run. */
+export function fromPool(
+  pool: BatchPool<Batch & Record<string, unknown>>,
+  onClose?: (stats: BatchPoolStats) => void,
+): BatchSource {
+  return {
+    batch: (req) => pool.batch(req.epoch, req.step),
+    close: async () => {
+      await pool.close();
+      onClose?.(pool.stats());
+    },
+  };
 }
 
 /** Pool options for a trainer context: its stack, tile, augmentation, weights and batch plan. */
 export function poolOptions(ctx: BatchSourceContext): {
   stack: { images: Float32Array; labels: Uint8Array; shape: [number, number, number] };
   batchOptions: PoolBatchOptions;
-  plan: ReturnType<typeof trainerPlan>;
+  plan: (epoch: number, index: number) => PoolBatchArgs;
   stepsPerEpoch: number;
   epochs: number;
 } {
@@ -52,7 +46,10 @@ export function poolOptions(ctx: BatchSourceContext): {
   return {
     stack: { images: stack.data, labels: ctx.labels, shape: [stack.count, stack.height, stack.width] },
     batchOptions: { tile: ctx.tile, augment: ctx.augment, weights: ctx.weights },
-    plan: trainerPlan({ train: ctx.train, seed: ctx.seed, batchSize: ctx.batchSize }),
+    plan: (epoch, index) => {
+      const { indices, seed } = ctx.plan(epoch, index);
+      return { indices, seed };
+    },
     stepsPerEpoch: ctx.stepsPerEpoch,
     epochs: ctx.epochs,
   };

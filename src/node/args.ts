@@ -31,6 +31,8 @@ export interface TrainArgs {
   augment: boolean;
   dice?: number;
   checkpointEvery?: number;
+  /** Batch worker threads; 0 = make batches on the training thread. */
+  workers?: number;
   report: boolean;
   quiet: boolean;
 }
@@ -133,6 +135,12 @@ export const TRAIN_FLAGS: readonly FlagDoc[] = [
     help: 'seed of weights, crops, augmentation and the synthetic data',
   },
   { flag: '--backend', value: 'wasm|cpu|webgl|webgpu', default: 'wasm', help: 'tfjs backend' },
+  {
+    flag: '--workers',
+    value: 'N',
+    default: '1',
+    help: 'threads that make the batches (augmentation, weight maps) ahead of the trainer; 0 = inline',
+  },
   {
     flag: '--out',
     value: 'DIR',
@@ -374,6 +382,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     float(raw, 'dice', (n) => n >= 0, 'a number >= 0'),
   );
   set('checkpointEvery', int(raw, 'checkpoint-every', 0));
+  set('workers', int(raw, 'workers', 0));
   return out;
 }
 

@@ -120,6 +120,7 @@ function trainOptions(a: TrainArgs, synthetic: boolean): Omit<NodeTrainOptions, 
   if (!a.augment) o.augment = false;
   if (a.dice !== undefined) o.dice = a.dice;
   if (a.checkpointEvery !== undefined) o.checkpointEvery = a.checkpointEvery;
+  if (a.workers !== undefined) o.workers = a.workers;
   return o;
 }
 

@@ -21,6 +21,8 @@ export { TrainConfigError, CheckpointError } from './errors.js';
 export type {
   TrainOptions,
   BatchRequest,
+  BatchSource,
+  BatchSourceContext,
   TrainResult,
   ResolvedConfig,
   EpochRecord,

@@ -39,6 +39,11 @@ export interface BatchInfo {
   totalSteps: number;
   /** Wall time of this step (batch making + forward + backward + Adam), ms. */
   stepMs: number;
+  /**
+   * Part of `stepMs` the training thread spent getting the batch: making it inline, or waiting for
+   * the `batchSource` (about 0 when a worker pool keeps up), ms.
+   */
+  batchMs: number;
   /** Steps done in this process (for ETA: steps resumed from a checkpoint do not count). */
   stepsThisRun: number;
   /** Wall seconds since this call of trainUNet started. */
@@ -58,6 +63,8 @@ export interface EpochRecord {
   validation?: ValidationMetrics;
   /** Wall seconds of the validation alone. */
   validationSeconds?: number;
+  /** Wall seconds the training thread spent getting batches (see `BatchInfo.batchMs`) in this process. */
+  batchSeconds?: number;
 }
 
 /** Options of the isomorphic `trainUNet`. Every field but images/labels has a default. */
@@ -111,15 +118,16 @@ export interface TrainOptions {
   /** Load the best checkpoint's weights into the returned model at the end. Default false. */
   restoreBest?: boolean;
   /**
-   * Supplies the batch of each step instead of calling `makeBatch` inline, e.g. from the worker
-   * pool that prefetches batches off-thread. It must return exactly
-   * `makeBatch(stack, labels, req.indices, req.tile, req.augment, req.weights, req.seed)` for resume
-   * to stay exact; `stack`/`labels` are the prepared (scaled, class-index) data. Default: inline.
+   * Where the batches come from instead of `makeBatch` on the training thread, e.g. the worker pool
+   * that prefetches them off-thread (`nodePoolBatchSource` / `browserPoolBatchSource`). Called
+   * once, at the first step, with everything the trainer resolved; the trainer closes the source
+   * when the run ends (done, failed or aborted). Every batch must equal `makeBatch` of its request,
+   * so that the losses (and resume) do not depend on where batches are made. Default: inline.
    */
-  batchProvider?: (req: BatchRequest, stack: TrainStack, labels: Uint8Array) => Batch | Promise<Batch>;
+  batchSource?: (ctx: BatchSourceContext) => BatchSource | Promise<BatchSource>;
 }
 
-/** What the trainer needs for the step at (epoch, step); see `TrainOptions.batchProvider`. */
+/** What the trainer needs for the step at (epoch, step); see `TrainOptions.batchSource`. */
 export interface BatchRequest {
   epoch: number;
   step: number;
@@ -130,6 +138,33 @@ export interface BatchRequest {
   tile: TileSpec;
   augment: AugmentConfig | false;
   weights: WeightOptions | false;
+}
+
+/** Everything about a run's batches, resolved by the trainer and given to `TrainOptions.batchSource`. */
+export interface BatchSourceContext {
+  /** The prepared (normalised) image stack. */
+  stack: TrainStack;
+  /** The prepared labels (class indices), same shape. */
+  labels: Uint8Array;
+  tile: TileSpec;
+  augment: AugmentConfig | false;
+  weights: WeightOptions | false;
+  /** Training slices. */
+  train: readonly number[];
+  seed: number;
+  batchSize: number;
+  stepsPerEpoch: number;
+  epochs: number;
+  /** The request of any (epoch, step): a pure function, so a source can make batches ahead. */
+  plan(epoch: number, step: number): BatchRequest;
+}
+
+/** Supplies the trainer's batches; see `TrainOptions.batchSource`. */
+export interface BatchSource {
+  /** The batch of `req`: exactly `makeBatch(ctx.stack, ctx.labels, req.indices, req.tile, req.augment, req.weights, req.seed)`. */
+  batch(req: BatchRequest): Batch | Promise<Batch>;
+  /** Releases the source (e.g. stops its workers). Called once when the run ends. */
+  close?(): void | Promise<void>;
 }
 
 /** What `trainUNet` resolves to. */

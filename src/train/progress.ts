@@ -38,7 +38,7 @@ export function formatProgress(info: BatchInfo, last?: EpochRecord, validationSe
   return parts.join('  ');
 }
 
-/** One line summarising a finished epoch. */
+/** One line summarising a finished epoch: `epoch 2/10  loss 0.41  val loss …  data wait 0.3%  1m05s`. */
 export function formatEpoch(record: EpochRecord, epochs: number): string {
   const parts = [`epoch ${record.epoch + 1}/${epochs}`, `loss ${record.loss.toFixed(4)}`];
   const v = record.validation;
@@ -50,6 +50,11 @@ export function formatEpoch(record: EpochRecord, epochs: number): string {
       `Vrand ${v.vRand.toFixed(4)}`,
       `Vinfo ${v.vInfo.toFixed(4)}`,
     );
+  }
+  // Share of the training steps' time spent getting batches: ~0 when a worker pool keeps up.
+  const stepSeconds = record.seconds - (record.validationSeconds ?? 0);
+  if (record.batchSeconds !== undefined && stepSeconds > 0) {
+    parts.push(`data wait ${((100 * record.batchSeconds) / stepSeconds).toFixed(1)}%`);
   }
   parts.push(formatDuration(record.seconds));
   return parts.join('  ');

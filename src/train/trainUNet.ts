@@ -30,6 +30,8 @@ import { makeBatch } from './makeBatch.js';
 import type { Batch, TrainStack } from './makeBatch.js';
 import type {
   BatchRequest,
+  BatchSource,
+  BatchSourceContext,
   EpochRecord,
   ModelOptions,
   StackPixels,
@@ -291,6 +293,59 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
     for (const n of names) await store.save(n, files);
   };
 
+  // Same request for (epoch, step) whoever makes the batch: the plan a batch source prefetches by.
+  let orderCache: { epoch: number; order: number[] } | null = null;
+  const plan = (epoch: number, step: number): BatchRequest => {
+    if (orderCache?.epoch !== epoch)
+      orderCache = { epoch, order: epochOrder(split.train, seed, epoch).order };
+    return {
+      epoch,
+      step,
+      indices: stepIndices(orderCache.order, step, batchSize),
+      seed: batchSeed(seed, epoch, step),
+      tile,
+      augment,
+      weights,
+    };
+  };
+  let source: BatchSource | null = null;
+  const getBatch = async (request: BatchRequest): Promise<Batch> => {
+    if (!options.batchSource) {
+      return makeBatch(stack, labels, request.indices, tile, augment, weights, request.seed);
+    }
+    if (!source) {
+      const ctx: BatchSourceContext = {
+        stack,
+        labels,
+        tile,
+        augment,
+        weights,
+        train: split.train,
+        seed,
+        batchSize,
+        stepsPerEpoch,
+        epochs,
+        plan,
+      };
+      source = await options.batchSource(ctx);
+    }
+    const batch = await source.batch(request);
+    if (batch.batchSize !== batchSize || batch.inputSize !== tileSize || batch.outputSize !== outputSize) {
+      throw new TrainConfigError(
+        `batchSource returned ${batch.batchSize} tiles of ${batch.inputSize}→${batch.outputSize}, expected ${batchSize} of ${tileSize}→${outputSize}`,
+      );
+    }
+    if (
+      batch.indices.length !== request.indices.length ||
+      batch.indices.some((s, i) => s !== request.indices[i])
+    ) {
+      throw new TrainConfigError(
+        `batchSource returned slices ${batch.indices.join(',')} for epoch ${request.epoch} step ${request.step}, expected ${request.indices.join(',')}`,
+      );
+    }
+    return batch;
+  };
+
   try {
     outer: while (loop.epoch < epochs) {
       if (signal?.aborted) {
@@ -298,30 +353,12 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
         break;
       }
       const epochStart = now();
-      const { order } = epochOrder(split.train, seed, loop.epoch);
+      let batchMsSum = 0;
       while (loop.step < stepsPerEpoch) {
         const s0 = now();
-        const request: BatchRequest = {
-          epoch: loop.epoch,
-          step: loop.step,
-          indices: stepIndices(order, loop.step, batchSize),
-          seed: batchSeed(seed, loop.epoch, loop.step),
-          tile,
-          augment,
-          weights,
-        };
-        const batch = options.batchProvider
-          ? await options.batchProvider(request, stack, labels)
-          : makeBatch(stack, labels, request.indices, tile, augment, weights, request.seed);
-        if (
-          batch.batchSize !== batchSize ||
-          batch.inputSize !== tileSize ||
-          batch.outputSize !== outputSize
-        ) {
-          throw new TrainConfigError(
-            `batchProvider returned ${batch.batchSize} tiles of ${batch.inputSize}→${batch.outputSize}, expected ${batchSize} of ${tileSize}→${outputSize}`,
-          );
-        }
+        const batch = await getBatch(plan(loop.epoch, loop.step));
+        const batchMs = now() - s0;
+        batchMsSum += batchMs;
         const loss = await trainStep(model, optimizer, varList, batch, dice);
         // On 'wasm'/'cpu' every await above resolves as a microtask; yield a macrotask so signal
         // handlers (Ctrl-C → abort), timers and a browser's UI get to run between steps.
@@ -345,6 +382,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
           globalStep: loop.globalStep,
           totalSteps: epochs * stepsPerEpoch,
           stepMs: now() - s0,
+          batchMs,
           stepsThisRun,
           elapsed: (now() - t0) / 1000,
         });
@@ -363,6 +401,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
         loss: loop.epochLossSum / stepsPerEpoch,
         steps: stepsPerEpoch,
         seconds: 0,
+        batchSeconds: batchMsSum / 1000,
       };
       if (split.validation.length > 0) {
         const v0 = now();
@@ -403,6 +442,9 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
     throw e;
   } finally {
     optimizer.dispose();
+    // Stop a worker pool's threads whatever happened; a close failure only matters on success.
+    const closing = (source as BatchSource | null)?.close?.();
+    if (closing) await closing;
   }
   return {
     model,

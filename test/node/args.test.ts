@@ -43,6 +43,9 @@ describe('CLI arguments', () => {
       report: true,
     });
     expect(d.epochs).toBeUndefined();
+    expect(d.workers).toBeUndefined(); // the Node trainer's default
+    expect(parseTrainArgs(['--workers', '0']).workers).toBe(0);
+    expect(parseTrainArgs(['--workers', '2']).workers).toBe(2);
     expect(parseTrainArgs(['--val-split', '0.2']).validation).toBe(0.2);
     expect(parseTrainArgs(['--no-weights']).weights).toBe(false);
     expect(parseTrainArgs(['--w0', '5', '--class-weights', '1,2']).weights).toEqual({
@@ -64,6 +67,8 @@ describe('CLI arguments', () => {
       ['--tile'],
       ['extra'],
       ['--no-weights', '--w0', '3'],
+      ['--workers', '-1'],
+      ['--workers', 'two'],
     ];
     for (const argv of bad) {
       let err: unknown;

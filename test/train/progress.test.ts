@@ -11,6 +11,7 @@ const info: BatchInfo = {
   epochLoss: 0.45,
   globalStep: 30,
   totalSteps: 80,
+  batchMs: 3,
   stepMs: 312.4,
   stepsThisRun: 10,
   elapsed: 5,
@@ -55,5 +56,19 @@ describe('progress text', () => {
     expect(formatEpoch(last, 4)).toMatch(
       /^epoch 1\/4 {2}loss 0\.5000 {2}val loss 0\.3000 {2}acc 88\.10% {2}mean IoU 0\.7120/,
     );
+  });
+
+  it('formatEpoch shows the share of step time spent waiting for batches', () => {
+    const r: EpochRecord = {
+      epoch: 0,
+      loss: 0.5,
+      steps: 10,
+      seconds: 50,
+      validationSeconds: 10,
+      batchSeconds: 2,
+    };
+    expect(formatEpoch(r, 2)).toBe('epoch 1/2  loss 0.5000  data wait 5.0%  50s');
+    const { batchSeconds: _b, ...old } = r;
+    expect(formatEpoch(old, 2)).toBe('epoch 1/2  loss 0.5000  50s');
   });
 });

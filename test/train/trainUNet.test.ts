@@ -174,7 +174,7 @@ describe('trainUNet', () => {
     r.model.dispose();
   });
 
-  it('takes batches from a batchProvider (the worker pool hook) with the same result', async () => {
+  it('takes batches from a batchSource (the worker pool hook) with the same losses, and closes it', async () => {
     const { images, labels } = tinyProblem(3, 16, 16, 4);
     const opts = {
       images,
@@ -182,32 +182,98 @@ describe('trainUNet', () => {
       width: 16,
       height: 16,
       validation: [2],
-      epochs: 1,
+      epochs: 2,
       stepsPerEpoch: 2,
       tileSize: 8,
       model: { depth: 1, baseFilters: 2 },
     };
-    const inline = await trainUNet(opts);
+    const inlineLosses: number[] = [];
+    const inline = await trainUNet({ ...opts, onBatchEnd: (i) => void inlineLosses.push(i.loss) });
     inline.model.dispose();
     const seen: BatchRequest[] = [];
-    const viaProvider = await trainUNet({
+    const events: string[] = [];
+    const sourceLosses: number[] = [];
+    const viaSource = await trainUNet({
       ...opts,
-      batchProvider: async (req, stack, labs) => {
-        seen.push(req);
-        return makeBatch(stack, labs, req.indices, req.tile, req.augment, req.weights, req.seed);
+      onBatchEnd: (i) => void sourceLosses.push(i.loss),
+      batchSource: (ctx) => {
+        events.push(`open ${ctx.stepsPerEpoch}x${ctx.epochs} train ${ctx.train.join(',')}`);
+        return {
+          batch: async (req) => {
+            seen.push(req);
+            // A source may make batches ahead from ctx.plan: it gives the same request.
+            expect(ctx.plan(req.epoch, req.step)).toEqual(req);
+            const r = ctx.plan(req.epoch, req.step);
+            return makeBatch(ctx.stack, ctx.labels, r.indices, r.tile, r.augment, r.weights, r.seed);
+          },
+          close: () => void events.push('close'),
+        };
       },
     });
-    viaProvider.model.dispose();
+    viaSource.model.dispose();
     expect(seen.map((r) => [r.epoch, r.step])).toEqual([
       [0, 0],
       [0, 1],
+      [1, 0],
+      [1, 1],
     ]);
-    expect(viaProvider.history.map((h) => h.loss)).toEqual(inline.history.map((h) => h.loss));
+    expect(events).toEqual(['open 2x2 train 0,1', 'close']);
+    expect(sourceLosses).toEqual(inlineLosses);
+    expect(viaSource.history[0]!.batchSeconds).toBeGreaterThanOrEqual(0);
+
+    // A wrong batch fails the run clearly, and the source is still closed.
+    const closed: string[] = [];
+    const wrong = (make: (req: BatchRequest) => ReturnType<typeof makeBatch>): Promise<unknown> =>
+      trainUNet({
+        ...opts,
+        batchSource: () => ({ batch: make, close: () => void closed.push('x') }),
+      });
+    const other = { data: new Float32Array(512), width: 16, height: 16, count: 2 };
+    const otherLabels = new Uint8Array(512);
+    await expect(
+      wrong((req) => makeBatch(other, otherLabels, [0], req.tile, false, false, 0)),
+    ).rejects.toThrow(/batchSource returned 1 tiles/);
+    await expect(
+      wrong((req) => makeBatch(other, otherLabels, [1, 1], req.tile, false, false, 0)),
+    ).rejects.toThrow(/batchSource returned slices 1,1 for epoch 0 step 0/);
     await expect(
       trainUNet({
         ...opts,
-        batchProvider: (req, stack, labs) => makeBatch(stack, labs, [0], req.tile, false, false, 0),
+        batchSource: () => ({
+          batch: () => Promise.reject(new Error('pool died')),
+          close: () => void closed.push('y'),
+        }),
       }),
-    ).rejects.toThrow(/batchProvider returned 1 tiles/);
+    ).rejects.toThrow('pool died');
+    expect(closed).toEqual(['x', 'x', 'y']);
+  });
+
+  it('closes the batch source when the run is aborted', async () => {
+    const { images, labels } = tinyProblem(3, 16, 16, 4);
+    const ac = new AbortController();
+    let closes = 0;
+    const r = await trainUNet({
+      images,
+      labels,
+      width: 16,
+      height: 16,
+      validation: [2],
+      epochs: 3,
+      stepsPerEpoch: 4,
+      tileSize: 8,
+      model: { depth: 1, baseFilters: 2 },
+      signal: ac.signal,
+      onBatchEnd: (i) => {
+        if (i.globalStep === 2) ac.abort();
+      },
+      batchSource: (ctx) => ({
+        batch: (req) =>
+          makeBatch(ctx.stack, ctx.labels, req.indices, req.tile, req.augment, req.weights, req.seed),
+        close: () => void closes++,
+      }),
+    });
+    r.model.dispose();
+    expect(r.aborted).toBe(true);
+    expect(closes).toBe(1);
   });
 });

@@ -4,7 +4,8 @@ import { batchFn } from '../../workers/batchFn.js';
 import type { PoolBatchArgs, PoolBatchOptions } from '../../workers/batchFn.js';
 import { createNodeBatchPool } from '../../workers/node.js';
 import { WorkerPoolError, shareStack } from '../../workers/index.js';
-import type { BatchPool, BatchRecord, StackData } from '../../workers/index.js';
+import type { BatchPool, BatchPoolStats, BatchRecord, StackData } from '../../workers/index.js';
+import type { BatchSourceContext } from '../../src/train/index.js';
 import { Rng, mixSeed } from '../../src/random/index.js';
 import { defaultAugmentConfig } from '../../src/augment/index.js';
 import { batchSeed, epochOrder, makeBatch, stepIndices } from '../../src/train/index.js';
@@ -139,35 +140,46 @@ describe('BatchPool on worker_threads', () => {
 
   it('nodePoolBatchSource serves a trainer context with its inline batches', async () => {
     const stack = makeStack();
-    const ctx = {
+    const train = [0, 1, 2, 3];
+    const tile = { inputSize: 16, outputSize: 16 };
+    const ctx: BatchSourceContext = {
       stack: { data: stack.images as Float32Array, width: W, height: H, count: N },
       labels: stack.labels,
-      tile: { inputSize: 16, outputSize: 16 },
-      augment: false as const,
+      tile,
+      augment: false,
       weights: {},
-      train: [0, 1, 2, 3],
+      train,
       seed: 4,
       batchSize: 2,
       stepsPerEpoch: 3,
       epochs: 2,
+      plan: (epoch, step) => ({
+        epoch,
+        step,
+        indices: stepIndices(epochOrder(train, 4, epoch).order, step, 2),
+        seed: batchSeed(4, epoch, step),
+        tile,
+        augment: false,
+        weights: {},
+      }),
     };
-    const source = nodePoolBatchSource({ workers: 2, workerUrl: entry })(ctx);
+    let closedStats: BatchPoolStats | null = null;
+    const source = nodePoolBatchSource({
+      workers: 2,
+      workerUrl: entry,
+      onClose: (s) => (closedStats = s),
+    })(ctx);
     try {
-      const b = await source.batch(1, 2);
-      const inline = makeBatch(
-        ctx.stack,
-        ctx.labels,
-        stepIndices(epochOrder(ctx.train, 4, 1).order, 2, 2),
-        ctx.tile,
-        false,
-        {},
-        batchSeed(4, 1, 2),
-      );
+      const req = ctx.plan(1, 2);
+      const b = await source.batch(req);
+      const inline = makeBatch(ctx.stack, ctx.labels, req.indices, tile, false, {}, req.seed);
       expect(b.images).toEqual(inline.images);
       expect(b.weights).toEqual(inline.weights);
+      expect(b.indices).toEqual(inline.indices);
     } finally {
-      await source.close();
+      await source.close?.();
     }
+    expect(closedStats).toMatchObject({ batches: 1 });
   });
 
   it('gives the same batch for (seed, epoch, k) when the consumer jumps (resume)', async () => {
