@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
-import { trainUNet } from '../../src/train/index.js';
-import type { TrainOptions } from '../../src/train/index.js';
+import { makeBatch, trainUNet } from '../../src/train/index.js';
+import { decodeTiff, tiffToStack } from '../../src/tiff/index.js';
+import type { BatchSourceContext, StackInput, TrainOptions } from '../../src/train/index.js';
 import { trainUNet as trainNode } from '../../src/node/trainUNet.js';
 import { findNodeSource, nodeSourceCandidates } from '../../src/node/batchWorkers.js';
 import { nodePoolBatchSource } from '../../workers/nodeSource.js';
@@ -17,6 +18,9 @@ import { tinyProblem } from '../train/helpers.js';
 import { bundleWorker } from './bundle.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const isbi = join(root, '../shared/data/isbi2012');
+const hasIsbi = existsSync(join(isbi, 'train-volume.tif')) && existsSync(join(isbi, 'train-labels.tif'));
+if (!hasIsbi) console.warn(`skipping the pooled-batches-on-ISBI test: ${isbi} is missing`);
 const built = join(root, 'dist/workers/node-source.js');
 const hasBuild = existsSync(built);
 if (!hasBuild) {
@@ -24,6 +28,8 @@ if (!hasBuild) {
     `skipping the Node trainer's workers option tests: ${built} is missing (npm run build:workers)`,
   );
 }
+
+const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 function threads(): number {
   const m = /Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -83,6 +89,56 @@ describe('trainUNet with the worker pool', () => {
     expect((err as Error).message).toMatch(/exited unexpectedly with code 3/);
     expect(threads()).toBe(before);
   }, 60_000);
+
+  it.skipIf(!hasIsbi)(
+    'gives the inline batches on ISBI slices (tile 256, batch 4, augmentation + weight maps)',
+    async () => {
+      const read = (f: string): StackInput =>
+        tiffToStack(decodeTiff(readFileSync(join(isbi, f)))) as StackInput;
+      const pool = nodePoolBatchSource({ workers: 2, workerUrl: entry });
+      let compared = 0;
+      const r = await trainUNet({
+        images: read('train-volume.tif'),
+        labels: read('train-labels.tif'),
+        validation: 0,
+        epochs: 2,
+        stepsPerEpoch: 2,
+        batchSize: 4,
+        tileSize: 256,
+        model: { depth: 1, baseFilters: 2 },
+        seed: 5,
+        // The pool's batches, checked against makeBatch on the training thread.
+        batchSource: (ctx: BatchSourceContext) => {
+          const src = pool(ctx);
+          return {
+            batch: async (req) => {
+              const got = await src.batch(req);
+              const want = makeBatch(
+                ctx.stack,
+                ctx.labels,
+                req.indices,
+                req.tile,
+                req.augment,
+                req.weights,
+                req.seed,
+              );
+              expect(got.indices).toEqual(want.indices);
+              // Byte equality (toEqual on 256² x 4 typed arrays is slow).
+              for (const k of ['images', 'labels', 'weights'] as const) {
+                expect(bytes(got[k]).equals(bytes(want[k])), k).toBe(true);
+              }
+              compared++;
+              return got;
+            },
+            close: () => src.close?.(),
+          };
+        },
+      });
+      r.model.dispose();
+      expect(compared).toBe(4);
+    },
+    60_000,
+  );
 
   it('closes the pool when the run is aborted', async () => {
     const before = threads();
