@@ -1,5 +1,5 @@
 // Builds the browser side of unet-wasm with esbuild into dist/browser (or --outdir <dir>):
-//   headless.js         the page bundle for `train:headless` (library + tfjs + trainer)
+//   headless.js         the page bundle for `train:headless` (library + tfjs incl. WebGPU + trainer)
 //   demo.js, demo.html  the demo page (`npm run demo`)
 //   batch-worker.js     the augmentation Web Worker (workers/browser-entry.ts)
 //   tfjs-backend-wasm*.wasm  tfjs-wasm binaries, served next to the bundles (setWasmPaths)

@@ -3,7 +3,7 @@
 // here), progress and checkpoints go out through functions that Puppeteer exposes on `window`.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { initBackend } from '../backend/index.js';
+import { BackendError, initBackend } from '../backend/index.js';
 import type { BackendName } from '../backend/index.js';
 import { syntheticEM } from '../data/index.js';
 import { predictTiled } from '../infer/index.js';
@@ -45,10 +45,20 @@ export interface HeadlessTrainRequest {
   data: HeadlessData;
   options: HeadlessTrainOptions;
   backend: BackendName;
+  /**
+   * Backend to train on when `backend` cannot be initialised (e.g. 'webgpu' without an adapter).
+   * Only when the user asked for it; default: none, the run fails with the BackendError.
+   */
+  fallbackBackend?: BackendName;
 }
 
 /** What `train` resolves to (the model stays in the page; it is on disk as checkpoints). */
-export type HeadlessTrainResponse = Omit<TrainResult, 'model'> & { backend: string; tensorsAfter: number };
+export type HeadlessTrainResponse = Omit<TrainResult, 'model'> & {
+  backend: string;
+  tensorsAfter: number;
+  /** Set when the run fell back from the requested backend: which, and why. */
+  fallback?: { from: BackendName; reason: string };
+};
 
 export interface HeadlessPredictRequest {
   /** Checkpoint name in the host's store ('best' or 'last'). */
@@ -115,7 +125,17 @@ export function createHeadlessPageApi(scope: HeadlessHost): HeadlessPageApi {
       controller?.abort();
     },
     async train(req) {
-      const backend = await initBackend(req.backend);
+      let backend: string;
+      let fallback: HeadlessTrainResponse['fallback'];
+      try {
+        backend = await initBackend(req.backend);
+      } catch (e) {
+        if (!(e instanceof BackendError) || !req.fallbackBackend) throw e;
+        // Loud: the host logs page warnings, and the response says so too.
+        console.warn(`${e.message}; falling back to '${req.fallbackBackend}' as asked`);
+        fallback = { from: req.backend, reason: e.message };
+        backend = await initBackend(req.fallbackBackend);
+      }
       const { images, labels } = await loadData(req.data);
       controller = new AbortController();
       const { model, ...rest } = await trainUNet({
@@ -130,7 +150,7 @@ export function createHeadlessPageApi(scope: HeadlessHost): HeadlessPageApi {
       });
       model.dispose();
       controller = null;
-      return { ...rest, backend, tensorsAfter: tf.memory().numTensors };
+      return { ...rest, backend, tensorsAfter: tf.memory().numTensors, ...(fallback ? { fallback } : {}) };
     },
     async predict(req) {
       await initBackend(req.backend);

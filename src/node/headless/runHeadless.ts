@@ -16,7 +16,7 @@ import type { TrainArgs } from '../args.js';
 import type { CliIO } from '../cli.js';
 import { SYNTHETIC_DEFAULTS } from '../syntheticDefaults.js';
 import { ProgressLine } from '../progressLine.js';
-import { HeadlessSession } from './session.js';
+import { HeadlessError, HeadlessSession } from './session.js';
 import type { HeadlessSessionOptions } from './session.js';
 
 export interface RunHeadlessOptions extends Omit<HeadlessSessionOptions, 'images' | 'labels'> {
@@ -29,6 +29,12 @@ export interface RunHeadlessOptions extends Omit<HeadlessSessionOptions, 'images
   train: HeadlessTrainOptions;
   /** Default 'webgl'. */
   backend?: BackendName;
+  /**
+   * Backend to train on when `backend` is unavailable in the browser (e.g. 'webgpu' without an
+   * adapter); the switch is announced through `info`. Default: none, an unavailable backend is an
+   * error. Never chosen silently.
+   */
+  fallbackBackend?: BackendName;
   /** Prints the renderer line and warnings. Default: ignored. */
   info?: (line: string) => void;
   /** Aborting stops training after the current step (a checkpoint is saved), then closes the browser. */
@@ -42,12 +48,21 @@ export interface HeadlessRunResult {
 
 /** One line describing the page's GPU, and a loud warning when it renders in software. */
 export function describeGpu(gpu: GpuInfo, backend: BackendName): string[] {
+  const webgpu =
+    backend === 'webgpu'
+      ? `; WebGPU adapter: ${gpu.webgpuAdapter ?? gpu.webgpuUnavailable ?? 'WebGPU unavailable'}`
+      : gpu.webgpuAdapter
+        ? `; WebGPU adapter: ${gpu.webgpuAdapter}`
+        : '';
   const lines = [
     `GPU (WebGL UNMASKED_RENDERER_WEBGL): ${gpu.webglRenderer ?? 'no WebGL'}` +
-      (gpu.webgpuAdapter ? `; WebGPU adapter: ${gpu.webgpuAdapter}` : '') +
+      webgpu +
       `; cross-origin isolated: ${gpu.crossOriginIsolated ? 'yes' : 'no'}`,
   ];
-  if (gpu.software && (backend === 'webgl' || backend === 'webgpu')) {
+  const software =
+    (backend === 'webgl' && gpu.software) ||
+    (backend === 'webgpu' && gpu.webgpuAdapter !== null && (gpu.webgpuSoftware ?? gpu.software));
+  if (software) {
     lines.push(
       '!!! WARNING: the browser renders with SwiftShader, i.e. in SOFTWARE on the CPU. Training on ' +
         `'${backend}' will be very slow (a base-16 depth-4 step at 128x128 takes ~25 s here, ~1 s on ` +
@@ -55,6 +70,27 @@ export function describeGpu(gpu: GpuInfo, backend: BackendName): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * The backend to train on, given what the page reported: `backend` when usable, else
+ * `fallbackBackend` (announced through `info`), else a HeadlessError saying why.
+ */
+export function chooseHeadlessBackend(
+  gpu: GpuInfo,
+  backend: BackendName,
+  fallbackBackend: BackendName | undefined,
+  info: (line: string) => void = () => {},
+): BackendName {
+  if (backend !== 'webgpu' || gpu.webgpuAdapter !== null) return backend;
+  const why = gpu.webgpuUnavailable ?? 'WebGPU unavailable: the page found no WebGPU adapter';
+  if (fallbackBackend && fallbackBackend !== 'webgpu') {
+    info(`${why}. Falling back to '${fallbackBackend}' as asked (--fallback-backend ${fallbackBackend}).`);
+    return fallbackBackend;
+  }
+  throw new HeadlessError(
+    `${why}. Train with --backend webgl (or wasm), or add --fallback-backend webgl to fall back when WebGPU is missing.`,
+  );
 }
 
 function readBytes(path: string, what: string): Uint8Array {
@@ -68,7 +104,7 @@ function readBytes(path: string, what: string): Uint8Array {
  * `signal`); the browser is always closed. Checkpoints are in `outDir` as the run goes.
  */
 export async function runHeadless(options: RunHeadlessOptions): Promise<HeadlessRunResult> {
-  const { images, labels, data, train, signal, info, ...rest } = options;
+  const { images, labels, data, train, signal, info, fallbackBackend, ...rest } = options;
   const backend = options.backend ?? 'webgl';
   if ((images === undefined) !== (labels === undefined)) {
     throw new TrainConfigError('runHeadless needs both images and labels, or neither');
@@ -83,9 +119,19 @@ export async function runHeadless(options: RunHeadlessOptions): Promise<Headless
   };
   try {
     for (const l of describeGpu(session.gpu, backend)) info?.(l);
+    const use = chooseHeadlessBackend(session.gpu, backend, fallbackBackend, info);
+    if (use !== backend) for (const l of describeGpu(session.gpu, use).slice(1)) info?.(l);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
-    const result = await session.train({ options: train, backend, ...(data ? { data } : {}) });
+    const result = await session.train({
+      options: train,
+      backend: use,
+      ...(fallbackBackend && use === backend ? { fallbackBackend } : {}),
+      ...(data ? { data } : {}),
+    });
+    if (result.fallback) {
+      info?.(`${result.fallback.reason}; trained on '${result.backend}' instead (--fallback-backend).`);
+    }
     return { result, gpu: session.gpu };
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -127,11 +173,41 @@ export function headlessTrainOptions(a: TrainArgs, synthetic: boolean): Headless
   return o;
 }
 
+const FALLBACK_FLAG = '--fallback-backend';
+const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
+
 /**
- * The `train-headless` command: `train`'s flags, `--backend` defaulting to 'webgl'. Resolves to
+ * Removes `--fallback-backend <name>` (or `=name`), which only `train-headless` has, from `argv`
+ * before the shared `train` parser sees it.
+ */
+export function takeFallbackFlag(argv: string[]): { argv: string[]; fallbackBackend?: BackendName } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const s = argv[i]!;
+    if (s === FALLBACK_FLAG) {
+      value = argv[++i];
+      if (value === undefined)
+        throw new TrainConfigError(`${FALLBACK_FLAG} needs a value: wasm, webgl or cpu`);
+    } else if (s.startsWith(`${FALLBACK_FLAG}=`)) {
+      value = s.slice(FALLBACK_FLAG.length + 1);
+    } else rest.push(s);
+  }
+  if (value === undefined) return { argv: rest };
+  if (!BACKEND_NAMES.includes(value as BackendName)) {
+    throw new TrainConfigError(`${FALLBACK_FLAG} must be one of ${BACKEND_NAMES.join(', ')}, got '${value}'`);
+  }
+  return { argv: rest, fallbackBackend: value as BackendName };
+}
+
+/**
+ * The `train-headless` command: `train`'s flags, `--backend` defaulting to 'webgl', plus
+ * `--fallback-backend <name>`: train on that backend when `--backend` is unavailable in the browser
+ * (e.g. webgpu without an adapter). Without it an unavailable backend is an error. Resolves to
  * the exit code (130 when stopped by Ctrl-C through `io.signal`); errors propagate to the CLI.
  */
-export async function trainHeadlessCommand(argv: string[], io: CliIO): Promise<number> {
+export async function trainHeadlessCommand(argvIn: string[], io: CliIO): Promise<number> {
+  const { argv, fallbackBackend } = takeFallbackFlag(argvIn);
   const a = parseTrainArgs(argv);
   const backend: BackendName = argv.some((s) => s === '--backend' || s.startsWith('--backend='))
     ? a.backend
@@ -156,6 +232,7 @@ export async function trainHeadlessCommand(argv: string[], io: CliIO): Promise<n
     ...(data ? { data } : {}),
     train: headlessTrainOptions(a, synthetic),
     backend,
+    ...(fallbackBackend ? { fallbackBackend } : {}),
     ...(io.signal ? { signal: io.signal } : {}),
     info: (l) => io.stdout.write(`${l}\n`),
     log: (l) => io.stderr.write(`${l}\n`),

@@ -48,6 +48,8 @@ export interface HeadlessSessionOptions extends LaunchOptions {
 export interface HeadlessTrainSpec {
   options: HeadlessTrainOptions;
   backend: BackendName;
+  /** Train on this backend if `backend` cannot be initialised in the page. Default: none (fail). */
+  fallbackBackend?: BackendName;
   /** Default: the TIFF stacks given to the session. */
   data?: HeadlessData;
   /** Progress of this run; default: the session's `onProgress`. */
@@ -226,7 +228,14 @@ export class HeadlessSession {
     const done = new Promise<HeadlessTrainResponse>((resolve, reject) => {
       this.run = { resolve, reject };
     });
-    const req = { data, options: spec.options, backend: spec.backend };
+    // The page may report failure before `start` returns; the race below still sees it.
+    done.catch(() => {});
+    const req = {
+      data,
+      options: spec.options,
+      backend: spec.backend,
+      ...(spec.fallbackBackend ? { fallbackBackend: spec.fallbackBackend } : {}),
+    };
     return this.call((r) => {
       (window as unknown as { unetHeadless: HeadlessPageApi }).unetHeadless.start(r);
     }, req).then(
