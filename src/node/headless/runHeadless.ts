@@ -48,12 +48,12 @@ export interface HeadlessRunResult {
 
 /** One line describing the page's GPU, and a loud warning when it renders in software. */
 export function describeGpu(gpu: GpuInfo, backend: BackendName): string[] {
-  const webgpu =
-    backend === 'webgpu'
-      ? `; WebGPU adapter: ${gpu.webgpuAdapter ?? gpu.webgpuUnavailable ?? 'WebGPU unavailable'}`
-      : gpu.webgpuAdapter
-        ? `; WebGPU adapter: ${gpu.webgpuAdapter}`
-        : '';
+  // The adapter when there is one; why not, when the user asked for WebGPU.
+  const webgpu = gpu.webgpuAdapter
+    ? `; WebGPU adapter: ${gpu.webgpuAdapter}`
+    : backend === 'webgpu'
+      ? `; ${gpu.webgpuUnavailable ?? 'WebGPU unavailable'}`
+      : '';
   const lines = [
     `GPU (WebGL UNMASKED_RENDERER_WEBGL): ${gpu.webglRenderer ?? 'no WebGL'}` +
       webgpu +
