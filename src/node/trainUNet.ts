@@ -26,10 +26,10 @@ export interface NodeTrainOptions extends Omit<TrainOptions, 'images' | 'labels'
 }
 
 /**
- * Default `workers`: 1. On ISBI (tile 256, batch 4, full augmentation + weight maps) making a
- * batch inline costs ~40 ms of a ~4.7 s step (1 % of the step); one worker takes that off the
- * training thread (wait ~0.1 ms) at no measurable cost to the step on 2 cores, and more workers
- * gain nothing since one already keeps up. See bench/workers.bench.ts.
+ * Default `workers`: 1. On ISBI (tile 256, batch 4, full augmentation + weight maps, 2 cores)
+ * making a batch inline takes 30-40 ms of a 4-5 s step (0.6-1 % of the step is spent waiting for
+ * data); with one worker the trainer waits ~0.1 ms and the step time is the same within the
+ * noise, and a second worker has nothing left to win. See bench/workers.bench.ts.
  */
 export const DEFAULT_NODE_WORKERS = 1;
 

@@ -345,6 +345,12 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
     }
     return batch;
   };
+  // Stops a worker pool's threads whatever happened: done, failed or aborted.
+  const closeSource = async (): Promise<void> => {
+    const s = source as BatchSource | null;
+    source = null;
+    await s?.close?.();
+  };
 
   try {
     outer: while (loop.epoch < epochs) {
@@ -439,12 +445,20 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
     }
   } catch (e) {
     model.dispose();
+    try {
+      await closeSource();
+    } catch {
+      // The run's own error is the one to report.
+    }
     throw e;
   } finally {
     optimizer.dispose();
-    // Stop a worker pool's threads whatever happened; a close failure only matters on success.
-    const closing = (source as BatchSource | null)?.close?.();
-    if (closing) await closing;
+  }
+  try {
+    await closeSource();
+  } catch (e) {
+    model.dispose();
+    throw e;
   }
   return {
     model,

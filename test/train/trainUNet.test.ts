@@ -241,7 +241,10 @@ describe('trainUNet', () => {
         ...opts,
         batchSource: () => ({
           batch: () => Promise.reject(new Error('pool died')),
-          close: () => void closed.push('y'),
+          close: () => {
+            closed.push('y');
+            throw new Error('close failed too'); // does not hide the run's own error
+          },
         }),
       }),
     ).rejects.toThrow('pool died');
