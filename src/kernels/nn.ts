@@ -123,16 +123,28 @@ function recordSplit(ownMs: number, waitMs: number): void {
   if (nnSplitThreshold.adaptive && waitMs > 0.5 * ownMs) adapt.skip = SKIP_CALLS;
 }
 
-/** Images for the calling thread when a call is split with the helper thread, or 0 to not split. */
+/**
+ * Images in the first share of a call big enough to split, or 0. The partition depends only on
+ * the shape, never on the helper or the load: a filter gradient is always summed as
+ * (first share) + (second share), whichever thread computes the second, so results are
+ * bit-identical with and without the helper thread.
+ */
 function splitImages(g: Conv2dGeometry): number {
-  if (nnHelper() === null || g.batch < 2) return 0;
+  if (g.batch < 2) return 0;
   const macs = g.batch * g.outH * g.outW * g.filterH * g.filterW * g.inC * g.outC;
   if (macs < nnSplitThreshold.macs) return 0;
+  return Math.floor(g.batch / 2);
+}
+
+/** The helper thread if this call should use it (see recordSplit), else null. */
+function shareHelper(): NnHelper | null {
+  const helper = nnHelper();
+  if (helper === null) return null;
   if (adapt.skip > 0 && nnSplitThreshold.adaptive) {
     adapt.skip--;
-    return 0;
+    return null;
   }
-  return Math.floor(g.batch / 2);
+  return helper;
 }
 
 /** Finishes a split call: waits for the helper and adapts (see recordSplit). False if it failed. */
@@ -191,11 +203,11 @@ export function conv2dBackpropFilter(
   ];
   const mine = splitImages(g) || g.batch;
   const theirs = g.batch - mine;
+  const helper = theirs > 0 ? shareHelper() : null;
   withScope((scope) => {
     // Helper's share first, so it works while we do ours.
     let helperDw = -1;
     let stage: Float32Array | null = null;
-    const helper = nnHelper();
     if (theirs > 0 && helper !== null) {
       const xn = theirs * xImg * ci4;
       const dyn = theirs * dyImg * co8;
@@ -225,11 +237,16 @@ export function conv2dBackpropFilter(
         const res = view(Float32Array, dwp, padded);
         for (let i = 0; i < padded; i++) res[i] = res[i]! + stage[helperDw + i]!;
       } else {
-        // No helper (or it failed): do its images here, accumulating into the same dw.
+        // No helper (or it failed): do its share here, into its own dw, and add it exactly as the
+        // helper's would be added, so the result does not depend on who computed it.
         const xq = inputPadded(scope, x.subarray(mine * xImg * g.inC), theirs * xImg, g.inC, ci4);
         const dyq = inputPadded(scope, dy.subarray(mine * dyImg * g.outC), theirs * dyImg, g.outC, co8);
-        const rc2 = (run as (...a: number[]) => number)(xq, dyq, dwp, ...args(theirs));
+        const dwq = scope.output(Float32Array, padded);
+        const rc2 = (run as (...a: number[]) => number)(xq, dyq, dwq, ...args(theirs));
         if (rc2 !== 0) throw new NnKernelError(`nnConv2dBackpropFilter rejected its arguments (code ${rc2})`);
+        const res = view(Float32Array, dwp, padded);
+        const q = view(Float32Array, dwq, padded);
+        for (let i = 0; i < padded; i++) res[i] = res[i]! + q[i]!;
       }
     }
     const res = view(Float32Array, dwp, padded);
@@ -320,7 +337,9 @@ export function conv2dBackpropInput(
     g.padTop + bt * g.strideH,
     g.padLeft + bl * g.strideW,
   ];
-  const mine = splitImages(g) || g.batch;
+  // Images are independent here, so splitting never changes dx: split only when the helper helps.
+  const helper = splitImages(g) > 0 ? shareHelper() : null;
+  const mine = (helper !== null ? splitImages(g) : 0) || g.batch;
   const theirs = g.batch - mine;
   withScope((scope) => {
     const wp = scope.input(w);
@@ -342,7 +361,6 @@ export function conv2dBackpropInput(
       }
     }
     const dxp = scope.alloc(g.batch * dxImg * 4);
-    const helper = nnHelper();
     let stage: Float32Array | null = null;
     if (theirs > 0 && helper !== null) {
       const dyn = theirs * dyImg;

@@ -119,6 +119,31 @@ describe('kernels/nn with a helper thread', () => {
     expect(started).toBe(2 * GEOMS.length);
   });
 
+  it('gives bit-identical gradients with the helper, without it, and when it fails', async () => {
+    // The partition depends only on the shape, so who computes the second share (the helper, this
+    // thread, or this thread after a failed helper) must not change a single bit.
+    const run = (seed: number): Float32Array[] =>
+      GEOMS.flatMap((g, i) => {
+        const rng = new Rng(seed + i);
+        const x = randn(rng, g.batch * g.inH * g.inW * g.inC);
+        const w = randn(rng, g.filterH * g.filterW * g.inC * g.outC);
+        const dy = randn(rng, g.batch * g.outH * g.outW * g.outC);
+        return [conv2dBackpropFilter(x, dy, g), conv2dBackpropInput(dy, w, g)];
+      });
+    await startNnHelperThread();
+    const withHelper = run(700);
+    stopNnHelperThread();
+    setNnHelper(null);
+    const alone = run(700);
+    setNnHelper({ staging: (n) => new Float32Array(n), start: () => {}, finish: () => false });
+    const failed = run(700);
+    setNnHelper(null);
+    for (let i = 0; i < withHelper.length; i++) {
+      expect(alone[i]).toEqual(withHelper[i]);
+      expect(failed[i]).toEqual(withHelper[i]);
+    }
+  });
+
   it('does the helper share itself when the helper fails', () => {
     stopNnHelperThread();
     let started = 0;
