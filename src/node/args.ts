@@ -211,7 +211,8 @@ export function helpText(): string {
 Usage:
   unet-wasm train [--images a.tif --labels b.tif] [options]
   unet-wasm predict --model DIR --images x.tif --out y.tif [options]
-  unet-wasm train-headless [same options as train]   (headless Chromium, WebGL by default)
+  unet-wasm train-headless [same options as train] [--fallback-backend wasm|webgl|cpu]
+                                                      (headless Chromium, WebGL by default)
   unet-wasm demo [--port N]                           (serve the in-browser demo page)
   unet-wasm --help
 

@@ -52,7 +52,6 @@ const INPUT_ERRORS = new Set([
   'KernelSupportError',
   'HeadlessError',
   'ChromiumError',
-  'WorkerPoolError',
 ]);
 
 function isInputError(e: unknown): e is Error {
