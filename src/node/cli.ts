@@ -18,6 +18,7 @@ import { writeReport } from './report.js';
 import type { OverlaySlice } from './report.js';
 import { readStack } from './stacks.js';
 import { SYNTHETIC_DEFAULTS } from './syntheticDefaults.js';
+import { trainOptionsFromArgs } from './trainOptionsFromArgs.js';
 import { trainUNet } from './trainUNet.js';
 import { trainHeadlessCommand } from './headless/runHeadless.js';
 import { demoCommand } from './demo/serveDemo.js';
@@ -88,37 +89,11 @@ async function loadTrainData(
 }
 
 function trainOptions(a: TrainArgs, synthetic: boolean): Omit<NodeTrainOptions, 'images' | 'labels'> {
-  const d = SYNTHETIC_DEFAULTS;
-  const model: NonNullable<NodeTrainOptions['model']> = { batchNorm: a.batchNorm };
-  const depth = a.depth ?? (synthetic ? d.depth : undefined);
-  const filters = a.filters ?? (synthetic ? d.filters : undefined);
-  if (depth !== undefined) model.depth = depth;
-  if (filters !== undefined) model.baseFilters = filters;
-  if (a.padding) model.padding = a.padding;
-  if (a.dropout !== undefined) model.dropout = a.dropout;
-  if (a.upsampling) model.upsampling = a.upsampling;
   const o: Omit<NodeTrainOptions, 'images' | 'labels'> = {
-    model,
-    seed: a.seed,
+    ...trainOptionsFromArgs(a, synthetic),
     backend: a.backend,
     checkpointDir: a.out,
-    resume: a.resume,
-    weights: a.weights,
-    restoreBest: true,
   };
-  const epochs = a.epochs ?? (synthetic ? d.epochs : undefined);
-  const batchSize = a.batchSize ?? (synthetic ? d.batchSize : undefined);
-  const tile = a.tile ?? (synthetic ? d.tile : undefined);
-  const steps = a.stepsPerEpoch ?? (synthetic ? d.stepsPerEpoch : undefined);
-  if (epochs !== undefined) o.epochs = epochs;
-  if (batchSize !== undefined) o.batchSize = batchSize;
-  if (tile !== undefined) o.tileSize = tile;
-  if (steps !== undefined) o.stepsPerEpoch = steps;
-  if (a.lr !== undefined) o.learningRate = a.lr;
-  if (a.validation !== undefined) o.validation = a.validation;
-  if (!a.augment) o.augment = false;
-  if (a.dice !== undefined) o.dice = a.dice;
-  if (a.checkpointEvery !== undefined) o.checkpointEvery = a.checkpointEvery;
   if (a.workers !== undefined) o.workers = a.workers;
   return o;
 }

@@ -15,6 +15,7 @@ import { parseTrainArgs } from '../args.js';
 import type { TrainArgs } from '../args.js';
 import type { CliIO } from '../cli.js';
 import { SYNTHETIC_DEFAULTS } from '../syntheticDefaults.js';
+import { trainOptionsFromArgs } from '../trainOptionsFromArgs.js';
 import { ProgressLine } from '../progressLine.js';
 import { HeadlessError, HeadlessSession } from './session.js';
 import type { HeadlessSessionOptions } from './session.js';
@@ -140,38 +141,8 @@ export async function runHeadless(options: RunHeadlessOptions): Promise<Headless
 }
 
 /** Trainer options from `train` flags, as the Node CLI maps them (minus backend and directory). */
-export function headlessTrainOptions(a: TrainArgs, synthetic: boolean): HeadlessTrainOptions {
-  const d = SYNTHETIC_DEFAULTS;
-  const model: NonNullable<HeadlessTrainOptions['model']> = { batchNorm: a.batchNorm };
-  const depth = a.depth ?? (synthetic ? d.depth : undefined);
-  const filters = a.filters ?? (synthetic ? d.filters : undefined);
-  if (depth !== undefined) model.depth = depth;
-  if (filters !== undefined) model.baseFilters = filters;
-  if (a.padding) model.padding = a.padding;
-  if (a.dropout !== undefined) model.dropout = a.dropout;
-  if (a.upsampling) model.upsampling = a.upsampling;
-  const o: HeadlessTrainOptions = {
-    model,
-    seed: a.seed,
-    resume: a.resume,
-    weights: a.weights,
-    restoreBest: true,
-  };
-  const epochs = a.epochs ?? (synthetic ? d.epochs : undefined);
-  const batchSize = a.batchSize ?? (synthetic ? d.batchSize : undefined);
-  const tile = a.tile ?? (synthetic ? d.tile : undefined);
-  const steps = a.stepsPerEpoch ?? (synthetic ? d.stepsPerEpoch : undefined);
-  if (epochs !== undefined) o.epochs = epochs;
-  if (batchSize !== undefined) o.batchSize = batchSize;
-  if (tile !== undefined) o.tileSize = tile;
-  if (steps !== undefined) o.stepsPerEpoch = steps;
-  if (a.lr !== undefined) o.learningRate = a.lr;
-  if (a.validation !== undefined) o.validation = a.validation;
-  if (!a.augment) o.augment = false;
-  if (a.dice !== undefined) o.dice = a.dice;
-  if (a.checkpointEvery !== undefined) o.checkpointEvery = a.checkpointEvery;
-  return o;
-}
+export const headlessTrainOptions: (a: TrainArgs, synthetic: boolean) => HeadlessTrainOptions =
+  trainOptionsFromArgs;
 
 const FALLBACK_FLAG = '--fallback-backend';
 const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
