@@ -129,6 +129,7 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     expect(r.validationSlices).toEqual([29]);
     expect(r.epochs).toBe(1);
     expect(r.bestEpoch).toBe(0);
+    expect(r.evaluated).toBe('best epoch 1');
     expect(r.stoppedBy).toBe('epochs');
     for (const e of [r.full, r.crop]) {
       for (const v of [e.meanIoU, e.pixelAccuracy, e.vRand, e.vInfo]) {

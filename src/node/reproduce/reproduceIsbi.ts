@@ -55,8 +55,10 @@ export interface ReproduceIsbiResult {
   trainSeconds: number;
   evalSeconds: number;
   epochs: number;
-  /** 0-based epoch of the evaluated checkpoint (-1: no epoch finished; the last weights were used). */
+  /** 0-based epoch the trainer picked as best by its own validation (-1: no epoch finished). */
   bestEpoch: number;
+  /** The checkpoint evaluated: the better of 'best' and 'last' after BN recalibration, e.g. 'best epoch 16'. */
+  evaluated: string;
   stoppedBy: 'epochs' | 'budget' | 'signal';
   tta: boolean;
   full: EvalScores;
@@ -431,6 +433,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
         [`best checkpoint on slices ${valSlices.join(', ')}, full ${width}×${height}`]: scoreLine(full),
         [`best checkpoint on slices ${valSlices.join(', ')}, ${cropSize}² centre crop`]: scoreLine(crop),
         'seed (388² centre crop)': `mean IoU ${SEED_RESULT.meanIoU}, pixel accuracy ${fmtPct(SEED_RESULT.pixelAccuracy)}`,
+        'evaluated checkpoint': `${chosen.label}${recalibrate ? ' (batch-norm statistics recalibrated on training tiles)' : ''}`,
         'test-time augmentation': tta ? '8 flips/rotations' : 'off',
         'stopped by': stoppedBy,
         'wall time (whole command)': formatDuration(wallSeconds),
@@ -448,6 +451,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       evalSeconds,
       epochs: result.history.length,
       bestEpoch: result.bestEpoch,
+      evaluated: chosen.label,
       stoppedBy,
       tta,
       full,
@@ -461,7 +465,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     writeFileSync(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
     stdout.write(
       `\n${summaryTable(summary)}\n\n` +
-        `Best epoch ${result.bestEpoch + 1} of ${result.history.length}; majority-class baseline ${fmtPct(result.majorityBaseline)}.\n` +
+        `Evaluated ${chosen.label} of ${result.history.length}; majority-class baseline ${fmtPct(result.majorityBaseline)}.\n` +
         `Wall time ${formatDuration(wallSeconds)} (training ${formatDuration(trainSeconds)}, evaluation + outputs ${formatDuration(evalSeconds)}); ` +
         `load average ${load0.toFixed(1)} → ${load1.toFixed(1)}.\n` +
         `Report: ${files.report}\nProbabilities: ${files.validationProbabilities}` +
