@@ -19,8 +19,7 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
   --epochs N        upper bound on epochs (default: as many as the budget allows)
-  --steps-per-epoch N  steps between validations (default: tiles covering the
-                    training slices once, 27 for 256² tiles in batches of 4)
+  --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
   --threads N       tfjs-wasm threads (default: all CPUs)
   --resume          continue from <out>/checkpoints/last (the budget restarts)
   --quiet           no per-step progress line

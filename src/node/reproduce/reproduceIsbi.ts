@@ -272,7 +272,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       batchSize,
       tileSize,
       learningRate: options.learningRate ?? d.learningRate,
-      ...(options.stepsPerEpoch !== undefined ? { stepsPerEpoch: options.stepsPerEpoch } : {}),
+      stepsPerEpoch: options.stepsPerEpoch ?? d.stepsPerEpoch,
       weights,
       model,
       seed,
