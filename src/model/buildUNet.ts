@@ -39,7 +39,9 @@ export function buildUNet(options: UNetOptions = {}): tfl.LayersModel {
       })
       .apply(x) as tfl.SymbolicTensor;
     if (o.batchNorm)
-      y = tfl.layers.batchNormalization({ axis: -1, name: `${name}_bn` }).apply(y) as tfl.SymbolicTensor;
+      y = tfl.layers
+        .batchNormalization({ axis: -1, momentum: o.batchNormMomentum, name: `${name}_bn` })
+        .apply(y) as tfl.SymbolicTensor;
     return tfl.layers.reLU({ name: `${name}_relu` }).apply(y) as tfl.SymbolicTensor;
   };
 

@@ -213,6 +213,7 @@ Usage:
   unet-wasm predict --model DIR --images x.tif --out y.tif [options]
   unet-wasm train-headless [same options as train] [--fallback-backend wasm|webgl|cpu]
                                                       (headless Chromium, WebGL by default)
+  unet-wasm reproduce-isbi [--data DIR --seed N --minutes M --tta ...]   (see reproduce-isbi --help)
   unet-wasm demo [--port N]                           (serve the in-browser demo page)
   unet-wasm --help
 

@@ -22,6 +22,7 @@ import { trainOptionsFromArgs } from './trainOptionsFromArgs.js';
 import { trainUNet } from './trainUNet.js';
 import { trainHeadlessCommand } from './headless/runHeadless.js';
 import { demoCommand } from './demo/serveDemo.js';
+import { reproduceIsbiCommand } from './reproduce/index.js';
 import type { NodeTrainOptions } from './trainUNet.js';
 
 /** Where the CLI writes; tests pass in-memory streams. */
@@ -229,6 +230,8 @@ export async function main(
       io.stdout.write(helpText());
       return cmd === undefined ? 2 : 0;
     }
+    // reproduce-isbi has its own flags and --help.
+    if (cmd === 'reproduce-isbi') return await reproduceIsbiCommand(rest, io);
     if (wantsHelp(rest)) {
       io.stdout.write(helpText());
       return 0;

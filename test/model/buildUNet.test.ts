@@ -73,6 +73,18 @@ describe('buildUNet', () => {
     m.dispose();
   });
 
+  it('uses batch-norm momentum 0.9 by default (PyTorch 0.1), or the one asked for', () => {
+    const momenta = (m: tfl.LayersModel): unknown[] =>
+      m.layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => l.getConfig()['momentum']);
+    const d = buildUNet({ depth: 1, baseFilters: 2, batchNorm: true });
+    expect(new Set(momenta(d))).toEqual(new Set([0.9]));
+    const c = buildUNet({ depth: 1, baseFilters: 2, batchNorm: true, batchNormMomentum: 0.5 });
+    expect(new Set(momenta(c))).toEqual(new Set([0.5]));
+    expect(() => buildUNet({ batchNorm: true, batchNormMomentum: 1 })).toThrow(UNetConfigError);
+    d.dispose();
+    c.dispose();
+  });
+
   it('initialises deterministically from the seed, with He-scaled kernels', () => {
     const a = buildUNet({ depth: 1, baseFilters: 8, seed: 7 });
     const b = buildUNet({ depth: 1, baseFilters: 8, seed: 7 });
