@@ -216,8 +216,10 @@ function findTorchPython(): string | null {
 }
 
 const TORCH_SCRIPT = String.raw`
-import sys, time, json, torch, torch.nn as nn
+import os, sys, time, json, torch, torch.nn as nn
 size, batch, base, depth, bn, steps, warmup = [int(v) for v in sys.argv[1:8]]
+# Debian's build starts with one OpenMP thread here; give PyTorch every core, as ours gets them.
+if 'OMP_NUM_THREADS' not in os.environ: torch.set_num_threads(os.cpu_count())
 torch.manual_seed(0)
 def block(cin, cout):
     layers = []
