@@ -96,7 +96,7 @@ export interface ReproduceIsbiOptions {
   evalCrop?: number;
   /**
    * Recompute batch-norm moving statistics over training tiles before evaluating (see
-   * recalibrateBatchNorm.ts: with momentum 0.99 they lag far behind short runs). Default true.
+   * recalibrateBatchNorm.ts: with Keras's momentum 0.99 they lag far behind short runs; 0.9 lags less but still lags). Default true.
    */
   recalibrateBatchNorm?: boolean;
   /** Continue from `<out>/checkpoints/last` (same options required); the budget restarts. Default false. */

@@ -1,7 +1,7 @@
 // "Precise BN": replaces batch-norm moving statistics by exact averages over training tiles.
 //
-// Keras/tfjs batch norm keeps moving statistics with momentum 0.99, i.e. an average over the last
-// ~100 steps that still holds 0.99^n of its initial (0, 1) after n steps. A wall-time-limited CPU
+// Batch norm keeps moving statistics with momentum m (Keras's 0.99; buildUNet now defaults to 0.9),
+// an average that still holds m^n of its initial (0, 1) after n steps. A wall-time-limited CPU
 // run makes only a few hundred steps (a few dozen on a loaded machine), so inference with those
 // statistics lags far behind the weights: the network then predicts (nearly) one class. Running
 // the trained network in training mode over training tiles with momentum k/(k+1) for pass k leaves
