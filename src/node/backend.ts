@@ -27,7 +27,8 @@ export interface NodeBackendOptions extends InitBackendOptions {
   threads?: number;
   /**
    * Run half of each large unet-wasm gradient kernel call (batch ≥ 2) on a worker_threads helper,
-   * see src/node/nnThreads.ts. Default: true when there are at least 2 CPUs.
+   * see src/node/nnThreads.ts. Default: true when there are at least 2 CPUs and `threads > 1`
+   * (so `threads: 1` really means one compute thread).
    */
   helperThread?: boolean;
 }
@@ -96,7 +97,7 @@ export async function initNodeBackend(
     throw new BackendError(`threads must be an integer in [1, 8], got ${String(opts.threads)}`);
   }
   const active = await initXnnBackend(name, threads, opts);
-  if (active === 'wasm' && (opts.helperThread ?? cpus >= 2)) {
+  if (active === 'wasm' && (opts.helperThread ?? (cpus >= 2 && threads > 1))) {
     await startNnHelperThread();
   } else {
     stopNnHelperThread();

@@ -20,7 +20,7 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
   --epochs N        upper bound on epochs (default: as many as the budget allows)
   --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
-  --threads N       tfjs-wasm threads (default: all CPUs)
+  --threads N       tfjs-wasm threads (default: all CPUs; 1 = one compute thread)
   --resume          continue from <out>/checkpoints/last (the budget restarts)
   --quiet           no per-step progress line
 `;
