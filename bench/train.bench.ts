@@ -7,6 +7,7 @@
 //   --no-torch       skip the PyTorch comparison
 //   --threads N      XNNPACK threads of tfjs-wasm (default: all CPUs; 1 = single-threaded build)
 //   --helper 0|1     run half of our gradient kernels on a helper thread (default 1 with >= 2 CPUs)
+//   --ab-adam        also time the same model with stock tf.train.adam instead of the fused Adam
 //
 // Prints the median wall-clock ms per full step (forward, backward, Adam) and the median CPU ms of
 // the process per step (steadier than wall time on a loaded machine). When `python3 -c 'import
@@ -22,6 +23,7 @@ import { initNodeBackend, wasmThreadCount } from '../src/node/backend.js';
 import { nnHelper } from '../src/kernels/nnHelper.js';
 import { buildUNet } from '../src/model/index.js';
 import { weightedCrossEntropy } from '../src/train/loss.js';
+import { FusedAdamOptimizer } from '../src/train/fusedAdam.js';
 
 interface Config {
   size: number;
@@ -37,6 +39,7 @@ interface Config {
   torch: boolean;
   threads: number | undefined;
   helper: boolean | undefined;
+  abAdam: boolean;
 }
 
 function parseArgs(argv: string[]): Config {
@@ -54,6 +57,7 @@ function parseArgs(argv: string[]): Config {
     torch: true,
     threads: undefined,
     helper: undefined,
+    abAdam: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -71,6 +75,7 @@ function parseArgs(argv: string[]): Config {
     else if (a === '--warmup') cfg.warmup = num();
     else if (a === '--bn') cfg.bn = true;
     else if (a === '--profile') cfg.profile = true;
+    else if (a === '--ab-adam') cfg.abAdam = true;
     else if (a === '--stock') cfg.stock = true;
     else if (a === '--no-torch') cfg.torch = false;
     else if (a === '--threads') cfg.threads = num();
@@ -88,7 +93,7 @@ const median = (xs: number[]): number => {
 };
 
 /** One training step closure (forward, weighted cross-entropy, backward, Adam) on fixed random data. */
-function makeStep(cfg: Config): { step: () => number; dispose: () => void } {
+function makeStep(cfg: Config, stockAdam = false): { step: () => number; dispose: () => void } {
   const model: tfl.LayersModel = buildUNet({
     inputSize: cfg.size,
     baseFilters: cfg.base,
@@ -100,7 +105,8 @@ function makeStep(cfg: Config): { step: () => number; dispose: () => void } {
   const x = tf.randomNormal([cfg.batch, cfg.size, cfg.size, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
   const labels = tf.randomUniform([cfg.batch, cfg.size, cfg.size], 0, 2, 'int32', 2) as tf.Tensor3D;
   const weights = tf.randomUniform([cfg.batch, cfg.size, cfg.size], 0.5, 2, 'float32', 3) as tf.Tensor3D;
-  const opt = tf.train.adam(1e-3);
+  // trainUNet's optimizer: stock Adam's arithmetic, one fused kernel per variable on 'wasm'.
+  const opt = stockAdam ? tf.train.adam(1e-3) : new FusedAdamOptimizer(1e-3);
   const step = (): number => {
     const loss = opt.minimize(
       () => weightedCrossEntropy(model.apply(x, { training: true }) as tf.Tensor4D, labels, weights),
@@ -295,6 +301,14 @@ async function main(): Promise<void> {
   rows.push(
     `| tfjs-${active}${active === 'wasm' ? ' + unet-wasm kernels' : ''} | ${ours.wallMs.toFixed(0)} | ${ours.cpuMs.toFixed(0)} | ${ours.mainMs.toFixed(0)} | 1.00 |`,
   );
+  if (cfg.abAdam) {
+    const runStock = makeStep(cfg, true);
+    const t = timeSteps(runStock.step, cfg);
+    runStock.dispose();
+    rows.push(
+      `| same, stock tf.train.adam | ${t.wallMs.toFixed(0)} | ${t.cpuMs.toFixed(0)} | ${t.mainMs.toFixed(0)} | ${(t.wallMs / ours.wallMs).toFixed(2)} |`,
+    );
+  }
   let stock: Timing | null = null;
   if (cfg.stock && active === 'wasm') {
     unregisterWasmKernels();

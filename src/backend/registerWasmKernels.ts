@@ -6,6 +6,12 @@ import { conv2dBackpropInputConfig } from './kernels/conv2dBackpropInput.js';
 import { tileConfig } from './kernels/tile.js';
 import { concatConfig, splitVConfig } from './kernels/concatSplit.js';
 import { maxPoolGradConfig } from './kernels/maxPoolGrad.js';
+import { adamUpdateConfig } from './kernels/adamUpdate.js';
+import {
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
+  registerBatchNormTrainGradient,
+} from './kernels/batchNormTrain.js';
 import { stockKernels as replaced } from './stock.js';
 
 /** Names of the kernels unet-wasm provides for 'wasm'. */
@@ -16,6 +22,9 @@ export const WASM_KERNEL_NAMES = [
   'Concat',
   'SplitV',
   'Tile',
+  'UNetBatchNormTrain',
+  'UNetBatchNormTrainGrad',
+  'UnetAdamUpdate',
 ] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
@@ -26,6 +35,9 @@ const ours: Record<WasmKernelName, KernelConfig> = {
   Concat: concatConfig,
   SplitV: splitVConfig,
   Tile: tileConfig,
+  UNetBatchNormTrain: batchNormTrainConfig,
+  UNetBatchNormTrainGrad: batchNormTrainGradConfig,
+  UnetAdamUpdate: adamUpdateConfig,
 };
 
 /**
@@ -35,6 +47,7 @@ const ours: Record<WasmKernelName, KernelConfig> = {
  * @returns the names that are now ours.
  */
 export function registerWasmKernels(names: readonly WasmKernelName[] = WASM_KERNEL_NAMES): WasmKernelName[] {
+  registerBatchNormTrainGradient();
   for (const name of names) {
     const cfg = ours[name];
     const current = getKernel(name, 'wasm');

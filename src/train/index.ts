@@ -13,6 +13,7 @@ export {
   fileBytes,
 } from './checkpoint.js';
 export type { CheckpointStore, CheckpointFiles, OptimizerState } from './checkpoint.js';
+export { FusedAdamOptimizer } from './fusedAdam.js';
 export { splitSlices } from './split.js';
 export type { SliceSplit } from './split.js';
 export { prepareImages, prepareLabels } from './prepare.js';

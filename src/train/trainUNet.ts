@@ -25,6 +25,7 @@ import {
 } from './checkpoint.js';
 import type { CheckpointStore, OptimizerState } from './checkpoint.js';
 import { CheckpointError, TrainConfigError } from './errors.js';
+import { FusedAdamOptimizer } from './fusedAdam.js';
 import { diceLoss, weightedCrossEntropy } from './loss.js';
 import { makeBatch } from './makeBatch.js';
 import type { Batch, TrainStack } from './makeBatch.js';
@@ -218,7 +219,8 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
 
   // ---- model, optimizer, state ----
   const model = buildUNet(model0);
-  const optimizer = tf.train.adam(learningRate);
+  // Stock Adam's arithmetic, one fused kernel per variable on 'wasm' (bit-identical results).
+  const optimizer = new FusedAdamOptimizer(learningRate);
   const loop: LoopState = {
     epoch: 0,
     step: 0,
