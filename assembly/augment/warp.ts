@@ -10,6 +10,196 @@ import { E_ARGS, E_MEMORY, inMemory, validSize, reflectIndex } from './util';
 /** Coordinates are clamped to +-BIG before flooring so every index fits an i32 (NaN -> BIG). */
 const BIG: f32 = 4194304.0;
 
+/**
+ * Vector constants, loaded from memory once per call: V8 rebuilds a v128.const in every loop
+ * iteration, but keeps a loaded value in a register. Layout: lanes 0..3 as i32; BIG; 0.5;
+ * 1.5 * 2^23 and its bit pattern (see toIndex).
+ */
+const CONSTS: usize = memory.data<i32>([0, 1, 2, 3, 0x4a800000, 0x3f000000, 0x4b400000, 0x4b400000], 16);
+
+/** The per-4-pixel steps, inlined into the loops (decorated static methods: prettier-safe). */
+abstract class Lanes {
+  /**
+   * i32 of an integer-valued f32x4 with |v| <= 2^22 (every floored, clamped coordinate): adding
+   * 1.5 * 2^23 puts the integer in the low mantissa bits exactly, so two cheap ops replace
+   * trunc_sat's long NaN/overflow-safe sequence.
+   */
+  @inline static toIndex(v: v128, magic: v128, magicBits: v128): v128 {
+    return i32x4.sub(f32x4.add(v, magic), magicBits);
+  }
+
+  /** Bilinear samples at (sx, sy), f32x4. */
+  @inline static sampleLinear<T>(
+    src: usize,
+    w: i32,
+    h: i32,
+    sx: v128,
+    sy: v128,
+    constant: bool,
+    cval: f32,
+    wv: v128,
+    wm1: v128,
+    hm1: v128,
+    magic: v128,
+    magicBits: v128,
+  ): v128 {
+    const flx = f32x4.floor(sx);
+    const fly = f32x4.floor(sy);
+    const fx = f32x4.sub(sx, flx);
+    const fy = f32x4.sub(sy, fly);
+    const ix = Lanes.toIndex(flx, magic, magicBits);
+    const iy = Lanes.toIndex(fly, magic, magicBits);
+    let p00 = f32x4.splat(0);
+    let p01 = p00;
+    let p10 = p00;
+    let p11 = p00;
+    // Compared as floats (exact: integers below 2^24), one instruction each.
+    const inside = v128.and(
+      v128.and(f32x4.ge(flx, p00), f32x4.lt(flx, wm1)),
+      v128.and(f32x4.ge(fly, p00), f32x4.lt(fly, hm1)),
+    );
+    if (i32x4.all_true(inside)) {
+      const off = i32x4.add(i32x4.mul(iy, wv), ix);
+      const row = (<usize>w) << alignof<T>();
+      const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
+      const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
+      const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
+      const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
+      if (isFloat<T>()) {
+        // (p00, p01) and (p10, p11) are adjacent: one 64-bit load per lane and row, then unzip.
+        let t01 = v128.load64_lane(q0, p00, 0);
+        t01 = v128.load64_lane(q1, t01, 1);
+        let t23 = v128.load64_lane(q2, p00, 0);
+        t23 = v128.load64_lane(q3, t23, 1);
+        let b01 = v128.load64_lane(q0 + row, p00, 0);
+        b01 = v128.load64_lane(q1 + row, b01, 1);
+        let b23 = v128.load64_lane(q2 + row, p00, 0);
+        b23 = v128.load64_lane(q3 + row, b23, 1);
+        p00 = v128.shuffle<f32>(t01, t23, 0, 2, 4, 6);
+        p01 = v128.shuffle<f32>(t01, t23, 1, 3, 5, 7);
+        p10 = v128.shuffle<f32>(b01, b23, 0, 2, 4, 6);
+        p11 = v128.shuffle<f32>(b01, b23, 1, 3, 5, 7);
+      } else {
+        // Bytes into the low byte of each i32 lane, then to f32.
+        p00 = v128.load8_lane(q0, p00, 0);
+        p00 = v128.load8_lane(q1, p00, 4);
+        p00 = v128.load8_lane(q2, p00, 8);
+        p00 = v128.load8_lane(q3, p00, 12);
+        p01 = v128.load8_lane(q0, p01, 0, 1);
+        p01 = v128.load8_lane(q1, p01, 4, 1);
+        p01 = v128.load8_lane(q2, p01, 8, 1);
+        p01 = v128.load8_lane(q3, p01, 12, 1);
+        p10 = v128.load8_lane(q0 + row, p10, 0);
+        p10 = v128.load8_lane(q1 + row, p10, 4);
+        p10 = v128.load8_lane(q2 + row, p10, 8);
+        p10 = v128.load8_lane(q3 + row, p10, 12);
+        p11 = v128.load8_lane(q0 + row, p11, 0, 1);
+        p11 = v128.load8_lane(q1 + row, p11, 4, 1);
+        p11 = v128.load8_lane(q2 + row, p11, 8, 1);
+        p11 = v128.load8_lane(q3 + row, p11, 12, 1);
+        p00 = f32x4.convert_i32x4_u(p00);
+        p01 = f32x4.convert_i32x4_u(p01);
+        p10 = f32x4.convert_i32x4_u(p10);
+        p11 = f32x4.convert_i32x4_u(p11);
+      }
+    } else {
+      slowLinear<T>(src, w, h, ix, iy, constant, cval);
+      p00 = v128.load(SLOW);
+      p01 = v128.load(SLOW, 16);
+      p10 = v128.load(SLOW, 32);
+      p11 = v128.load(SLOW, 48);
+    }
+    const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
+    const bot = f32x4.add(p10, f32x4.mul(fx, f32x4.sub(p11, p10)));
+    return f32x4.add(top, f32x4.mul(fy, f32x4.sub(bot, top)));
+  }
+
+  /** Nearest samples at (sx, sy): f32x4 for f32 sources, i32x4 of bytes for u8 sources. */
+  @inline static sampleNearest<T>(
+    src: usize,
+    w: i32,
+    h: i32,
+    sx: v128,
+    sy: v128,
+    constant: bool,
+    cval: f32,
+    wv: v128,
+    wf: v128,
+    hf: v128,
+    half: v128,
+    magic: v128,
+    magicBits: v128,
+  ): v128 {
+    const rx = f32x4.floor(f32x4.add(sx, half));
+    const ry = f32x4.floor(f32x4.add(sy, half));
+    const ix = Lanes.toIndex(rx, magic, magicBits);
+    const iy = Lanes.toIndex(ry, magic, magicBits);
+    let r = i32x4.splat(0);
+    const inside = v128.and(
+      v128.and(f32x4.ge(rx, r), f32x4.lt(rx, wf)),
+      v128.and(f32x4.ge(ry, r), f32x4.lt(ry, hf)),
+    );
+    if (i32x4.all_true(inside)) {
+      const off = i32x4.add(i32x4.mul(iy, wv), ix);
+      const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
+      const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
+      const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
+      const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
+      if (isFloat<T>()) {
+        r = v128.load32_lane(q0, r, 0);
+        r = v128.load32_lane(q1, r, 1);
+        r = v128.load32_lane(q2, r, 2);
+        r = v128.load32_lane(q3, r, 3);
+      } else {
+        r = v128.load8_lane(q0, r, 0);
+        r = v128.load8_lane(q1, r, 4);
+        r = v128.load8_lane(q2, r, 8);
+        r = v128.load8_lane(q3, r, 12);
+      }
+      return r;
+    }
+    // Slow path: the constant of a u8 image is already an integer in [0, 255].
+    const v0 = tap<T>(src, w, h, i32x4.extract_lane(ix, 0), i32x4.extract_lane(iy, 0), constant, cval);
+    const v1 = tap<T>(src, w, h, i32x4.extract_lane(ix, 1), i32x4.extract_lane(iy, 1), constant, cval);
+    const v2 = tap<T>(src, w, h, i32x4.extract_lane(ix, 2), i32x4.extract_lane(iy, 2), constant, cval);
+    const v3 = tap<T>(src, w, h, i32x4.extract_lane(ix, 3), i32x4.extract_lane(iy, 3), constant, cval);
+    r = f32x4.replace_lane(r, 0, v0);
+    r = f32x4.replace_lane(r, 1, v1);
+    r = f32x4.replace_lane(r, 2, v2);
+    r = f32x4.replace_lane(r, 3, v3);
+    return isFloat<T>() ? r : i32x4.trunc_sat_f32x4_s(r);
+  }
+
+  /** Stores `count` (1..4) results at dst: f32 as is; u8 from i32x4 lanes. */
+  @inline static storeOut<T>(dst: usize, v: v128, count: i32): void {
+    if (isFloat<T>()) {
+      if (count == 4) {
+        v128.store(dst, v);
+        return;
+      }
+      store<f32>(dst, f32x4.extract_lane(v, 0));
+      if (count > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
+      if (count > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
+    } else {
+      if (count == 4) {
+        const b = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(v, v), v);
+        v128.store32_lane(dst, b, 0);
+        return;
+      }
+      store<u8>(dst, <u8>i32x4.extract_lane(v, 0));
+      if (count > 1) store<u8>(dst, <u8>i32x4.extract_lane(v, 1), 1);
+      if (count > 2) store<u8>(dst, <u8>i32x4.extract_lane(v, 2), 2);
+    }
+  }
+
+  /** Rounds linear results for a u8 output: floor(v + 0.5) clamped to [0, 255], as i32x4. */
+  @inline static roundU8(v: v128): v128 {
+    const r = f32x4.floor(f32x4.add(v, f32x4.splat(0.5)));
+    const c = f32x4.pmax(f32x4.splat(0), f32x4.pmin(f32x4.splat(255), r));
+    return i32x4.trunc_sat_f32x4_s(c);
+  }
+}
+
 /** One tap: the pixel at (ix, iy) under the border rule, as f32. */
 function tap<T>(src: usize, w: i32, h: i32, ix: i32, iy: i32, constant: bool, cval: f32): f32 {
   if (ix < 0 || ix >= w || iy < 0 || iy >= h) {
@@ -41,148 +231,6 @@ function slowLinear<T>(src: usize, w: i32, h: i32, ix: v128, iy: v128, constant:
   }
 }
 
-/** Bilinear samples at (sx, sy), f32x4. */
-function sampleLinear<T>(src: usize, w: i32, h: i32, sx: v128, sy: v128, constant: bool, cval: f32): v128 {
-  const flx = f32x4.floor(sx);
-  const fly = f32x4.floor(sy);
-  const fx = f32x4.sub(sx, flx);
-  const fy = f32x4.sub(sy, fly);
-  const ix = i32x4.trunc_sat_f32x4_s(flx);
-  const iy = i32x4.trunc_sat_f32x4_s(fly);
-  let p00 = f32x4.splat(0);
-  let p01 = p00;
-  let p10 = p00;
-  let p11 = p00;
-  const inside = v128.and(
-    v128.and(i32x4.ge_s(ix, i32x4.splat(0)), i32x4.lt_s(ix, i32x4.splat(w - 1))),
-    v128.and(i32x4.ge_s(iy, i32x4.splat(0)), i32x4.lt_s(iy, i32x4.splat(h - 1))),
-  );
-  if (i32x4.all_true(inside)) {
-    const off = i32x4.add(i32x4.mul(iy, i32x4.splat(w)), ix);
-    const row = (<usize>w) << alignof<T>();
-    const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
-    const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
-    const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
-    const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
-    if (isFloat<T>()) {
-      // (p00, p01) and (p10, p11) are adjacent: one 64-bit load per lane and row, then unzip.
-      let t01 = v128.load64_lane(q0, p00, 0);
-      t01 = v128.load64_lane(q1, t01, 1);
-      let t23 = v128.load64_lane(q2, p00, 0);
-      t23 = v128.load64_lane(q3, t23, 1);
-      let b01 = v128.load64_lane(q0 + row, p00, 0);
-      b01 = v128.load64_lane(q1 + row, b01, 1);
-      let b23 = v128.load64_lane(q2 + row, p00, 0);
-      b23 = v128.load64_lane(q3 + row, b23, 1);
-      p00 = v128.shuffle<f32>(t01, t23, 0, 2, 4, 6);
-      p01 = v128.shuffle<f32>(t01, t23, 1, 3, 5, 7);
-      p10 = v128.shuffle<f32>(b01, b23, 0, 2, 4, 6);
-      p11 = v128.shuffle<f32>(b01, b23, 1, 3, 5, 7);
-    } else {
-      // Bytes into the low byte of each i32 lane, then to f32.
-      p00 = v128.load8_lane(q0, p00, 0);
-      p00 = v128.load8_lane(q1, p00, 4);
-      p00 = v128.load8_lane(q2, p00, 8);
-      p00 = v128.load8_lane(q3, p00, 12);
-      p01 = v128.load8_lane(q0, p01, 0, 1);
-      p01 = v128.load8_lane(q1, p01, 4, 1);
-      p01 = v128.load8_lane(q2, p01, 8, 1);
-      p01 = v128.load8_lane(q3, p01, 12, 1);
-      p10 = v128.load8_lane(q0 + row, p10, 0);
-      p10 = v128.load8_lane(q1 + row, p10, 4);
-      p10 = v128.load8_lane(q2 + row, p10, 8);
-      p10 = v128.load8_lane(q3 + row, p10, 12);
-      p11 = v128.load8_lane(q0 + row, p11, 0, 1);
-      p11 = v128.load8_lane(q1 + row, p11, 4, 1);
-      p11 = v128.load8_lane(q2 + row, p11, 8, 1);
-      p11 = v128.load8_lane(q3 + row, p11, 12, 1);
-      p00 = f32x4.convert_i32x4_u(p00);
-      p01 = f32x4.convert_i32x4_u(p01);
-      p10 = f32x4.convert_i32x4_u(p10);
-      p11 = f32x4.convert_i32x4_u(p11);
-    }
-  } else {
-    slowLinear<T>(src, w, h, ix, iy, constant, cval);
-    p00 = v128.load(SLOW);
-    p01 = v128.load(SLOW, 16);
-    p10 = v128.load(SLOW, 32);
-    p11 = v128.load(SLOW, 48);
-  }
-  const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
-  const bot = f32x4.add(p10, f32x4.mul(fx, f32x4.sub(p11, p10)));
-  return f32x4.add(top, f32x4.mul(fy, f32x4.sub(bot, top)));
-}
-
-/** Nearest samples at (sx, sy): f32x4 for f32 sources, i32x4 of bytes for u8 sources. */
-function sampleNearest<T>(src: usize, w: i32, h: i32, sx: v128, sy: v128, constant: bool, cval: f32): v128 {
-  const half = f32x4.splat(0.5);
-  const ix = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(sx, half)));
-  const iy = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(sy, half)));
-  const inside = v128.and(
-    v128.and(i32x4.ge_s(ix, i32x4.splat(0)), i32x4.lt_s(ix, i32x4.splat(w))),
-    v128.and(i32x4.ge_s(iy, i32x4.splat(0)), i32x4.lt_s(iy, i32x4.splat(h))),
-  );
-  let r = i32x4.splat(0);
-  if (i32x4.all_true(inside)) {
-    const off = i32x4.add(i32x4.mul(iy, i32x4.splat(w)), ix);
-    const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
-    const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
-    const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
-    const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
-    if (isFloat<T>()) {
-      r = v128.load32_lane(q0, r, 0);
-      r = v128.load32_lane(q1, r, 1);
-      r = v128.load32_lane(q2, r, 2);
-      r = v128.load32_lane(q3, r, 3);
-    } else {
-      r = v128.load8_lane(q0, r, 0);
-      r = v128.load8_lane(q1, r, 4);
-      r = v128.load8_lane(q2, r, 8);
-      r = v128.load8_lane(q3, r, 12);
-    }
-    return r;
-  }
-  // Slow path: the constant of a u8 image is already an integer in [0, 255].
-  const v0 = tap<T>(src, w, h, i32x4.extract_lane(ix, 0), i32x4.extract_lane(iy, 0), constant, cval);
-  const v1 = tap<T>(src, w, h, i32x4.extract_lane(ix, 1), i32x4.extract_lane(iy, 1), constant, cval);
-  const v2 = tap<T>(src, w, h, i32x4.extract_lane(ix, 2), i32x4.extract_lane(iy, 2), constant, cval);
-  const v3 = tap<T>(src, w, h, i32x4.extract_lane(ix, 3), i32x4.extract_lane(iy, 3), constant, cval);
-  r = f32x4.replace_lane(r, 0, v0);
-  r = f32x4.replace_lane(r, 1, v1);
-  r = f32x4.replace_lane(r, 2, v2);
-  r = f32x4.replace_lane(r, 3, v3);
-  return isFloat<T>() ? r : i32x4.trunc_sat_f32x4_s(r);
-}
-
-/** Stores `count` (1..4) results at dst: f32 as is; u8 from i32x4 lanes. */
-function storeOut<T>(dst: usize, v: v128, count: i32): void {
-  if (isFloat<T>()) {
-    if (count == 4) {
-      v128.store(dst, v);
-      return;
-    }
-    store<f32>(dst, f32x4.extract_lane(v, 0));
-    if (count > 1) store<f32>(dst, f32x4.extract_lane(v, 1), 4);
-    if (count > 2) store<f32>(dst, f32x4.extract_lane(v, 2), 8);
-  } else {
-    if (count == 4) {
-      const b = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(v, v), v);
-      v128.store32_lane(dst, b, 0);
-      return;
-    }
-    store<u8>(dst, <u8>i32x4.extract_lane(v, 0));
-    if (count > 1) store<u8>(dst, <u8>i32x4.extract_lane(v, 1), 1);
-    if (count > 2) store<u8>(dst, <u8>i32x4.extract_lane(v, 2), 2);
-  }
-}
-
-/** Rounds linear results for a u8 output: floor(v + 0.5) clamped to [0, 255], as i32x4. */
-function roundU8(v: v128): v128 {
-  const r = f32x4.floor(f32x4.add(v, f32x4.splat(0.5)));
-  const c = f32x4.pmax(f32x4.splat(0), f32x4.pmin(f32x4.splat(255), r));
-  return i32x4.trunc_sat_f32x4_s(c);
-}
-
 function warpImpl<T>(
   src: usize,
   w: i32,
@@ -207,18 +255,28 @@ function warpImpl<T>(
   const cval = load<f32>(par, 24);
   const cx = f32x4.splat(<f32>(w - 1) * 0.5);
   const cy: f32 = <f32>(h - 1) * 0.5;
-  const big = f32x4.splat(BIG);
-  const nbig = f32x4.splat(-BIG);
-  const lane = i32x4(0, 1, 2, 3);
+  const lane = v128.load(CONSTS);
+  const big = f32x4.splat(load<f32>(CONSTS, 16));
+  const nbig = f32x4.neg(big);
+  const half = f32x4.splat(load<f32>(CONSTS, 20));
+  const magic = f32x4.splat(load<f32>(CONSTS, 24));
+  const magicBits = i32x4.splat(load<i32>(CONSTS, 28));
+  const four = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(load<i32>(CONSTS, 12)), i32x4.splat(1)));
+  const wv = i32x4.splat(w);
+  const wf = f32x4.splat(<f32>w);
+  const hf = f32x4.splat(<f32>h);
+  const wm1 = f32x4.splat(<f32>(w - 1));
+  const hm1 = f32x4.splat(<f32>(h - 1));
   const hasField = dx != 0;
   for (let y = 0; y < outH; y++) {
     const v: f32 = <f32>(y + offY) - cy;
     const rowX = f32x4.splat(b * v + ox);
     const rowY = f32x4.splat(d * v + oy);
     const rowIdx = <usize>y * <usize>outW;
-    for (let x = 0; x < outW; x += 4) {
+    // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
+    let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
+    for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
       const count = outW - x < 4 ? outW - x : 4;
-      const u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(x + offX), lane)), cx);
       let sx = f32x4.add(f32x4.mul(a, u), rowX);
       let sy = f32x4.add(f32x4.mul(c, u), rowY);
       const i = rowIdx + <usize>x;
@@ -248,12 +306,12 @@ function warpImpl<T>(
       sy = f32x4.pmax(nbig, f32x4.pmin(big, sy));
       let r: v128;
       if (nearest) {
-        r = sampleNearest<T>(src, w, h, sx, sy, constant, cval);
+        r = Lanes.sampleNearest<T>(src, w, h, sx, sy, constant, cval, wv, wf, hf, half, magic, magicBits);
       } else {
-        r = sampleLinear<T>(src, w, h, sx, sy, constant, cval);
-        if (!isFloat<T>()) r = roundU8(r);
+        r = Lanes.sampleLinear<T>(src, w, h, sx, sy, constant, cval, wv, wm1, hm1, magic, magicBits);
+        if (!isFloat<T>()) r = Lanes.roundU8(r);
       }
-      storeOut<T>(dst + (i << alignof<T>()), r, count);
+      Lanes.storeOut<T>(dst + (i << alignof<T>()), r, count);
     }
   }
 }
@@ -348,9 +406,18 @@ export function augWarpPair(
   const cval = load<f32>(par, 24);
   const cx = f32x4.splat(<f32>(w - 1) * 0.5);
   const cy: f32 = <f32>(h - 1) * 0.5;
-  const big = f32x4.splat(BIG);
-  const nbig = f32x4.splat(-BIG);
-  const lane = i32x4(0, 1, 2, 3);
+  const lane = v128.load(CONSTS);
+  const big = f32x4.splat(load<f32>(CONSTS, 16));
+  const nbig = f32x4.neg(big);
+  const half = f32x4.splat(load<f32>(CONSTS, 20));
+  const magic = f32x4.splat(load<f32>(CONSTS, 24));
+  const magicBits = i32x4.splat(load<i32>(CONSTS, 28));
+  const four = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(load<i32>(CONSTS, 12)), i32x4.splat(1)));
+  const wv = i32x4.splat(w);
+  const wf = f32x4.splat(<f32>w);
+  const hf = f32x4.splat(<f32>h);
+  const wm1 = f32x4.splat(<f32>(w - 1));
+  const hm1 = f32x4.splat(<f32>(h - 1));
   const labEnd = labX + labW;
   for (let y = 0; y < outH; y++) {
     const v: f32 = <f32>(y + offY) - cy;
@@ -360,9 +427,10 @@ export function augWarpPair(
     const labRow = y >= labY && y < labY + labH;
     // Label byte of image column 0 in this row (never dereferenced outside [labX, labEnd)).
     const labBase = dstLab + <usize>(y - labY) * <usize>labW - <usize>labX;
-    for (let x = 0; x < outW; x += 4) {
+    // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
+    let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
+    for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
       const count = outW - x < 4 ? outW - x : 4;
-      const u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(x + offX), lane)), cx);
       let sx = f32x4.add(f32x4.mul(a, u), rowX);
       let sy = f32x4.add(f32x4.mul(c, u), rowY);
       const i = rowIdx + <usize>x;
@@ -390,9 +458,27 @@ export function augWarpPair(
       }
       sx = f32x4.pmax(nbig, f32x4.pmin(big, sx));
       sy = f32x4.pmax(nbig, f32x4.pmin(big, sy));
-      storeOut<f32>(dstImg + (i << 2), sampleLinear<f32>(img, w, h, sx, sy, constant, cval), count);
+      Lanes.storeOut<f32>(
+        dstImg + (i << 2),
+        Lanes.sampleLinear<f32>(img, w, h, sx, sy, constant, cval, wv, wm1, hm1, magic, magicBits),
+        count,
+      );
       if (labRow && x + 4 > labX && x < labEnd) {
-        const q = sampleNearest<u8>(lab, w, h, sx, sy, constant, cval);
+        const q = Lanes.sampleNearest<u8>(
+          lab,
+          w,
+          h,
+          sx,
+          sy,
+          constant,
+          cval,
+          wv,
+          wf,
+          hf,
+          half,
+          magic,
+          magicBits,
+        );
         if (x >= labX && x + 4 <= labEnd) {
           const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q);
           v128.store32_lane(labBase + <usize>x, bytes, 0);
