@@ -4,3 +4,4 @@ export { NN_BAD_ARGS } from './errors';
 export { nnConv2dBackpropFilter } from './conv2dBackpropFilter';
 export { nnConv2dBackpropInput, nnTransposeFilter } from './conv2dBackpropInput';
 export { nnBatchNormForward, nnBatchNormBackward, nnBatchNormScratchBytes } from './batchNorm';
+export { nnAdamUpdate } from './adam';

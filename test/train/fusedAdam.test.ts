@@ -1,5 +1,6 @@
 // FusedAdamOptimizer (one UnetAdamUpdate kernel per variable on 'wasm') against stock tf.AdamOptimizer
-// over several steps, across a checkpoint save/restore, and its stock fallback on 'cpu'.
+// over several steps, across a checkpoint save/restore, and its stock fallback on 'cpu'; the SIMD
+// kernel against its plain-TS oracle.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -8,6 +9,9 @@ import { ADAM_UPDATE } from '../../src/backend/kernels/adamUpdate.js';
 import { FusedAdamOptimizer } from '../../src/train/fusedAdam.js';
 import { loadOptimizerState, optimizerToFiles } from '../../src/train/checkpoint.js';
 import { Rng } from '../../src/random/index.js';
+import { adamUpdate } from '../../src/kernels/nnAdam.js';
+import { NnKernelError } from '../../src/kernels/nn.js';
+import { adamUpdateRef } from '../../src/backend/reference/adam.js';
 
 const SHAPES: number[][] = [[3, 3, 5, 7], [7], [1, 1, 13, 2], [2, 2, 9, 3], [1]];
 
@@ -156,5 +160,40 @@ describe('FusedAdamOptimizer', () => {
     expect(() => opt.applyGradients([{ name: v.name, tensor: g }])).toThrow(/UnetAdamUpdate/);
     tf.dispose([v, g]);
     opt.dispose();
+  });
+});
+
+describe('adamUpdate (nnAdamUpdate SIMD kernel)', () => {
+  it('equals the plain-TS oracle bit for bit on odd lengths and extreme gradients', () => {
+    const rng = new Rng(21);
+    for (const n of [1, 3, 4, 5, 17, 1000, 4099]) {
+      const x = rand(rng, n);
+      const m = rand(rng, n, -0.1, 0.1);
+      const v = rand(rng, n, 0, 0.01);
+      const g = rand(rng, n, -1e3, 1e3);
+      for (let i = 0; i < n; i += 7) g[i] = i % 2 ? 0 : 1e-20;
+      const c = {
+        beta1: 0.9,
+        beta2: 0.999,
+        accBeta1: 0.9 ** 3,
+        accBeta2: 0.999 ** 3,
+        epsilon: 1e-7,
+        learningRate: 1e-3,
+      };
+      const want = { x: x.slice(), m: m.slice(), v: v.slice() };
+      adamUpdateRef(want.x, want.m, want.v, g, c);
+      const got = { x: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) };
+      adamUpdate(x, m, v, g, c, got);
+      expect(Array.from(got.x)).toEqual(Array.from(want.x));
+      expect(Array.from(got.m)).toEqual(Array.from(want.m));
+      expect(Array.from(got.v)).toEqual(Array.from(want.v));
+      expect(Array.from(got.x)).not.toEqual(Array.from(x));
+    }
+  });
+
+  it('rejects arrays of different lengths with NnKernelError', () => {
+    const a = new Float32Array(4);
+    const c = { beta1: 0.9, beta2: 0.999, accBeta1: 0.9, accBeta2: 0.999, epsilon: 1e-7, learningRate: 1e-3 };
+    expect(() => adamUpdate(a, a, a, new Float32Array(3), c, { x: a, m: a, v: a })).toThrow(NnKernelError);
   });
 });

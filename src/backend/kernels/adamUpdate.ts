@@ -3,9 +3,10 @@
 // AdamOptimizer issues per variable. Every operation is rounded to float32 in the same order as the
 // stock optimizer's ops, so the result is bit-identical to stock Adam on 'wasm'.
 //
-// Plain JS on views of the tfjs-wasm heap: the update is memory-bound, and copying the four inputs
-// into our own module's memory would cost more than the arithmetic.
+// The arithmetic runs in our AssemblyScript SIMD kernel (src/kernels/nnAdam.ts): three divisions and
+// a square root per element are ~5× slower as scalar JS than the copies in and out of our memory.
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { adamUpdate as runAdam } from '../../kernels/nnAdam.js';
 import { KernelSupportError } from '../errors.js';
 import { heapF32, type WasmBackend } from './util.js';
 
@@ -19,8 +20,6 @@ export interface AdamUpdateAttrs extends NamedAttrMap {
   learningRate: number;
   epsilon: number;
 }
-
-const f = Math.fround;
 
 function adamUpdate(args: {
   inputs: {
@@ -51,32 +50,21 @@ function adamUpdate(args: {
   const newM = backend.makeOutput(value.shape, 'float32');
   const newV = backend.makeOutput(value.shape, 'float32');
   // Views after the allocations: makeOutput may grow (and detach) the heap.
-  const x = heapF32(backend, value);
-  const m0 = heapF32(backend, m);
-  const v0 = heapF32(backend, v);
-  const g = heapF32(backend, grad);
-  const x1 = heapF32(backend, newValue);
-  const m1 = heapF32(backend, newM);
-  const v1 = heapF32(backend, newV);
-  // The scalars exactly as the stock ops see them (float32 tensors).
-  const b1 = f(attrs.beta1);
-  const c1 = f(1 - attrs.beta1);
-  const b2 = f(attrs.beta2);
-  const c2 = f(1 - attrs.beta2);
-  const oma1 = f(1 - heapF32(backend, accBeta1)[0]!);
-  const oma2 = f(1 - heapF32(backend, accBeta2)[0]!);
-  const eps = f(attrs.epsilon);
-  const nlr = f(-attrs.learningRate);
-  for (let i = 0; i < n; i++) {
-    const gi = g[i]!;
-    const mi = f(f(m0[i]! * b1) + f(gi * c1));
-    const vi = f(f(v0[i]! * b2) + f(f(gi * gi) * c2));
-    m1[i] = mi;
-    v1[i] = vi;
-    const mh = f(mi / oma1);
-    const vh = f(vi / oma2);
-    x1[i] = f(f(f(mh / f(f(Math.sqrt(vh)) + eps)) * nlr) + x[i]!);
-  }
+  runAdam(
+    heapF32(backend, value),
+    heapF32(backend, m),
+    heapF32(backend, v),
+    heapF32(backend, grad),
+    {
+      beta1: attrs.beta1,
+      beta2: attrs.beta2,
+      accBeta1: heapF32(backend, accBeta1)[0]!,
+      accBeta2: heapF32(backend, accBeta2)[0]!,
+      epsilon: attrs.epsilon,
+      learningRate: attrs.learningRate,
+    },
+    { x: heapF32(backend, newValue), m: heapF32(backend, newM), v: heapF32(backend, newV) },
+  );
   return [newValue, newM, newV];
 }
 
