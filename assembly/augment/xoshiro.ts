@@ -66,6 +66,9 @@ export function augUniformF32(state: usize, out: usize, n: i32, lo: f64, hi: f64
   return 0;
 }
 
+/** 2^23 (i32) and 2^-23 (f32) for noise4. */
+const NOISE_CONSTS: usize = memory.data<i32>([0x00800000, 0x34000000]);
+
 /**
  * Four xoshiro128** generators side by side, one per i32x4 lane (states at `states`: lane k's
  * words s0..s3 at states + 16 k). out[i] takes the next output u of lane i % 4 and becomes the
@@ -110,13 +113,14 @@ export function noise4(states: usize, out: usize, n: i32): void {
     6,
     7,
   );
-  const five = i32x4.splat(5);
-  const nine = i32x4.splat(9);
-  const bias = i32x4.splat(8388608);
-  const scale = f32x4.splat(1.1920928955078125e-7); // 2^-23
+  // Loaded, not literal: V8 would rebuild a v128 constant in every iteration.
+  const bias = i32x4.splat(load<i32>(NOISE_CONSTS));
+  const scale = f32x4.splat(load<f32>(NOISE_CONSTS, 4)); // 2^-23
   for (let i = 0; i < n; i += 4) {
-    const m = i32x4.mul(s1, five);
-    const r = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), nine);
+    // x * 5 and x * 9 as shift + add (mod 2^32, like the multiplications).
+    const m = i32x4.add(i32x4.shl(s1, 2), s1);
+    const rot = v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25));
+    const r = i32x4.add(i32x4.shl(rot, 3), rot);
     const t = i32x4.shl(s1, 9);
     s2 = v128.xor(s2, s0);
     s3 = v128.xor(s3, s1);
