@@ -80,7 +80,6 @@ export function nnBatchNormForward(
   const tot = scratch; // f64[c4]
   const acc = scratch + ((<usize>c4) << 4); // f32[c4]
   const scale = acc + ((<usize>c4) << 2); // f32[c4]
-  const shift = scale + ((<usize>c4) << 2); // f32[c4]
   const rowBytes = (<usize>c) << 2;
   const inv = 1.0 / <f64>n;
 
@@ -120,15 +119,13 @@ export function nnBatchNormForward(
     const o = (<usize>k) << 2;
     const v = load<f64>(tot + ((<usize>k) << 3)) * inv;
     const is = 1.0 / Math.sqrt(v + <f64>epsilon);
-    const m = <f64>load<f32>(meanPtr + o);
     const s = <f64>load<f32>(gammaPtr + o) * is;
     store<f32>(varPtr + o, <f32>v);
     store<f32>(invstdPtr + o, <f32>is);
     store<f32>(scale + o, <f32>s);
-    store<f32>(shift + o, <f32>(<f64>load<f32>(betaPtr + o) - m * s));
   }
 
-  // Pass 3: y = x·scale + shift.
+  // Pass 3: y = (x − mean)·scale + β (centring first keeps y exact when the mean is large).
   for (let p = 0; p < n; p++) {
     const off = <usize>p * rowBytes;
     const row = xPtr + off;
@@ -138,12 +135,18 @@ export function nnBatchNormForward(
       const o = (<usize>k) << 2;
       v128.store(
         out + o,
-        f32x4.add(f32x4.mul(v128.load(row + o), v128.load(scale + o)), v128.load(shift + o)),
+        f32x4.add(
+          f32x4.mul(f32x4.sub(v128.load(row + o), v128.load(meanPtr + o)), v128.load(scale + o)),
+          v128.load(betaPtr + o),
+        ),
       );
     }
     for (; k < c; k++) {
       const o = (<usize>k) << 2;
-      store<f32>(out + o, load<f32>(row + o) * load<f32>(scale + o) + load<f32>(shift + o));
+      store<f32>(
+        out + o,
+        (load<f32>(row + o) - load<f32>(meanPtr + o)) * load<f32>(scale + o) + load<f32>(betaPtr + o),
+      );
     }
   }
   return 0;

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { mixSeed } from '../random/index.js';
+import { isBatchNormLayer, unetBatchNorm } from './batchNormLayer.js';
 import { UNetConfigError } from './errors.js';
 import { resolveUNetOptions, type ResolvedUNetOptions, type UNetOptions } from './options.js';
 import { SeededDropout } from './seededDropout.js';
@@ -39,9 +40,9 @@ export function buildUNet(options: UNetOptions = {}): tfl.LayersModel {
       })
       .apply(x) as tfl.SymbolicTensor;
     if (o.batchNorm)
-      y = tfl.layers
-        .batchNormalization({ axis: -1, momentum: o.batchNormMomentum, name: `${name}_bn` })
-        .apply(y) as tfl.SymbolicTensor;
+      y = unetBatchNorm({ axis: -1, momentum: o.batchNormMomentum, name: `${name}_bn` }).apply(
+        y,
+      ) as tfl.SymbolicTensor;
     return tfl.layers.reLU({ name: `${name}_relu` }).apply(y) as tfl.SymbolicTensor;
   };
 
@@ -138,7 +139,7 @@ export function readUNetOptions(model: tfl.LayersModel): ResolvedUNetOptions {
       baseFilters = Number(cfg['filters']);
     }
     if (cls === 'MaxPooling2D') depth++;
-    if (cls === 'BatchNormalization') batchNorm = true;
+    if (isBatchNormLayer(layer)) batchNorm = true;
     if (cls === 'UpSampling2D') upsampling = 'bilinear';
   }
   if (depth === 0) throw new UNetConfigError('model has no max-pooling layer; not a U-Net');

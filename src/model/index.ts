@@ -6,3 +6,4 @@ export type { UNetSizeOptions } from './size.js';
 export { UNetConfigError } from './errors.js';
 export { SeededDropout } from './seededDropout.js';
 export type { SeededDropoutArgs } from './seededDropout.js';
+export { UNetBatchNorm, unetBatchNorm, isBatchNormLayer, fusedBatchNormAvailable } from './batchNormLayer.js';

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildUNet,
   describeUNet,
+  isBatchNormLayer,
   readUNetOptions,
   SeededDropout,
   UNetConfigError,
@@ -64,7 +65,7 @@ describe('buildUNet', () => {
     const convs = m.layers.filter(
       (l) => l.getClassName() === 'Conv2D' && l.getConfig()['kernelSize']!.toString() === '3,3',
     );
-    const bns = m.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    const bns = m.layers.filter((l) => isBatchNormLayer(l));
     expect(convs.length).toBe(10);
     expect(bns.length).toBe(convs.length);
     expect(new Set(bns.map((l) => l.name)).size).toBe(bns.length);
@@ -75,7 +76,7 @@ describe('buildUNet', () => {
 
   it('uses batch-norm momentum 0.9 by default (PyTorch 0.1), or the one asked for', () => {
     const momenta = (m: tfl.LayersModel): unknown[] =>
-      m.layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => l.getConfig()['momentum']);
+      m.layers.filter((l) => isBatchNormLayer(l)).map((l) => l.getConfig()['momentum']);
     const d = buildUNet({ depth: 1, baseFilters: 2, batchNorm: true });
     expect(new Set(momenta(d))).toEqual(new Set([0.9]));
     const c = buildUNet({ depth: 1, baseFilters: 2, batchNorm: true, batchNormMomentum: 0.5 });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
-import { buildUNet } from '../../src/model/index.js';
+import { buildUNet, isBatchNormLayer } from '../../src/model/index.js';
 import { mixSeed, Rng } from '../../src/random/index.js';
 import { recalibrateBatchNorm } from '../../src/node/reproduce/recalibrateBatchNorm.js';
 import { makeBatch } from '../../src/train/index.js';
@@ -22,7 +22,7 @@ function stack(count: number, seed: number): { data: Float32Array; labels: Uint8
 describe('recalibrateBatchNorm', () => {
   it('sets the moving statistics to the average of the batch statistics and restores momentum', () => {
     const model = buildUNet({ depth: 2, baseFilters: 4, batchNorm: true, seed: 3 });
-    const bn = model.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    const bn = model.layers.filter((l) => isBatchNormLayer(l));
     expect(bn.length).toBeGreaterThan(0);
     const first = bn[0]!;
     const { data, labels } = stack(3, 1);

@@ -8,6 +8,7 @@
 // each moving mean/variance equal to the plain average of the K batch statistics.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { isBatchNormLayer } from '../../model/index.js';
 import { mixSeed } from '../../random/index.js';
 import { makeBatch } from '../../train/index.js';
 import type { TrainStack } from '../../train/index.js';
@@ -42,9 +43,7 @@ export function recalibrateBatchNorm(
   labels: Uint8Array,
   o: RecalibrateOptions,
 ): number {
-  const bn = model.layers.filter(
-    (l) => l.getClassName() === 'BatchNormalization',
-  ) as unknown as MomentumLayer[];
+  const bn = model.layers.filter((l) => isBatchNormLayer(l)) as unknown as MomentumLayer[];
   if (bn.length === 0) return 0;
   const saved = bn.map((l) => l.momentum);
   const passes = o.passes ?? 8;

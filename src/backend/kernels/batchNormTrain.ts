@@ -1,0 +1,148 @@
+// Fused batch norm in training mode for 'wasm': one kernel for the forward (batch statistics and
+// the normalised output) and one for the gradient, instead of tfjs's composed moments + batchNorm
+// whose gradients take a dozen element-wise passes. Both are custom kernel names; the gradient of
+// the forward is registered in tfjs's global gradient registry, so tapes and tf.grads work as for
+// any stock op. src/model/batchNormLayer.ts calls the forward through engine().runKernel.
+import {
+  engine,
+  getGradient,
+  registerGradient,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type Tensor,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { batchNormTrainBackward, batchNormTrainForward } from '../../kernels/nnBatchNorm.js';
+import { KernelSupportError } from '../errors.js';
+import { heapF32, type WasmBackend } from './util.js';
+
+/** Forward: inputs {x [..., c], gamma [c], beta [c]}, attr epsilon; outputs [y, mean, variance, invstd]. */
+export const BATCH_NORM_TRAIN = 'UNetBatchNormTrain';
+/** Gradient: inputs {dy, x, mean, invstd, gamma}; outputs [dx, dgamma, dbeta]. */
+export const BATCH_NORM_TRAIN_GRAD = 'UNetBatchNormTrainGrad';
+
+/** Attributes of {@link BATCH_NORM_TRAIN}. */
+export interface BatchNormTrainAttrs extends NamedAttrMap {
+  epsilon: number;
+}
+
+function channelsOf(x: TensorInfo, kernelName: string): { n: number; c: number } {
+  if (x.dtype !== 'float32') throw new KernelSupportError(`${kernelName}: x must be float32, got ${x.dtype}`);
+  if (x.shape.length < 1) throw new KernelSupportError(`${kernelName}: x must have rank >= 1`);
+  const c = x.shape[x.shape.length - 1]!;
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  if (c < 1 || size < 1) throw new KernelSupportError(`${kernelName}: empty tensor [${x.shape.join(', ')}]`);
+  return { n: size / c, c };
+}
+
+function checkVector(t: TensorInfo, c: number, what: string, kernelName: string): void {
+  const size = t.shape.reduce((a, b) => a * b, 1);
+  if (size !== c || t.dtype !== 'float32')
+    throw new KernelSupportError(
+      `${kernelName}: ${what} must be ${c} float32 values, got [${t.shape.join(', ')}] ${t.dtype}`,
+    );
+}
+
+function batchNormTrain(args: {
+  inputs: { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+  backend: WasmBackend;
+  attrs: BatchNormTrainAttrs;
+}): TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const { x, gamma, beta } = inputs;
+  const { n, c } = channelsOf(x, BATCH_NORM_TRAIN);
+  checkVector(gamma, c, 'gamma', BATCH_NORM_TRAIN);
+  checkVector(beta, c, 'beta', BATCH_NORM_TRAIN);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const mean = backend.makeOutput([c], 'float32');
+  const variance = backend.makeOutput([c], 'float32');
+  const invstd = backend.makeOutput([c], 'float32');
+  // Views are taken after every makeOutput: a heap growth detaches older views.
+  batchNormTrainForward(
+    heapF32(backend, x),
+    heapF32(backend, gamma),
+    heapF32(backend, beta),
+    n,
+    c,
+    attrs.epsilon,
+    {
+      y: heapF32(backend, y),
+      mean: heapF32(backend, mean),
+      variance: heapF32(backend, variance),
+      invstd: heapF32(backend, invstd),
+    },
+  );
+  return [y, mean, variance, invstd];
+}
+
+function batchNormTrainGrad(args: {
+  inputs: { dy: TensorInfo; x: TensorInfo; mean: TensorInfo; invstd: TensorInfo; gamma: TensorInfo };
+  backend: WasmBackend;
+}): TensorInfo[] {
+  const { inputs, backend } = args;
+  const { dy, x, mean, invstd, gamma } = inputs;
+  const { n, c } = channelsOf(x, BATCH_NORM_TRAIN_GRAD);
+  if (dy.shape.join(',') !== x.shape.join(','))
+    throw new KernelSupportError(
+      `${BATCH_NORM_TRAIN_GRAD}: dy [${dy.shape.join(', ')}] must match x [${x.shape.join(', ')}]`,
+    );
+  checkVector(mean, c, 'mean', BATCH_NORM_TRAIN_GRAD);
+  checkVector(invstd, c, 'invstd', BATCH_NORM_TRAIN_GRAD);
+  checkVector(gamma, c, 'gamma', BATCH_NORM_TRAIN_GRAD);
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const dgamma = backend.makeOutput([c], 'float32');
+  const dbeta = backend.makeOutput([c], 'float32');
+  batchNormTrainBackward(
+    heapF32(backend, dy),
+    heapF32(backend, x),
+    heapF32(backend, mean),
+    heapF32(backend, invstd),
+    heapF32(backend, gamma),
+    n,
+    c,
+    { dx: heapF32(backend, dx), dgamma: heapF32(backend, dgamma), dbeta: heapF32(backend, dbeta) },
+  );
+  return [dx, dgamma, dbeta];
+}
+
+export const batchNormTrainConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAIN,
+  backendName: 'wasm',
+  kernelFunc: batchNormTrain as unknown as KernelFunc,
+};
+
+export const batchNormTrainGradConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAIN_GRAD,
+  backendName: 'wasm',
+  kernelFunc: batchNormTrainGrad as unknown as KernelFunc,
+};
+
+/**
+ * Registers the gradient of {@link BATCH_NORM_TRAIN} (idempotent; backend-independent, it only
+ * runs where the forward ran). Gradients reaching the mean/variance/invstd outputs are ignored:
+ * the layer only feeds them to the moving averages, which are not differentiated.
+ */
+export function registerBatchNormTrainGradient(): void {
+  if (getGradient(BATCH_NORM_TRAIN) !== undefined) return;
+  registerGradient({
+    kernelName: BATCH_NORM_TRAIN,
+    inputsToSave: ['x', 'gamma'],
+    outputsToSave: [false, true, false, true],
+    gradFunc: (dys: Tensor | Tensor[], saved: Tensor[]) => {
+      const dy = Array.isArray(dys) ? dys[0]! : dys;
+      const [x, gamma, mean, invstd] = saved as [Tensor, Tensor, Tensor, Tensor];
+      // Computed now, not in the closures: the tape runs each closure in its own tidy, which
+      // would dispose the outputs the first one did not return. Unused outputs are freed by the
+      // tidy around the whole backward pass.
+      const [dx, dgamma, dbeta] = engine().runKernel(BATCH_NORM_TRAIN_GRAD, {
+        dy,
+        x,
+        mean,
+        invstd,
+        gamma,
+      }) as [Tensor, Tensor, Tensor];
+      return { x: () => dx, gamma: () => dgamma, beta: () => dbeta };
+    },
+  });
+}

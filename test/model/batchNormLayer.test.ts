@@ -1,0 +1,341 @@
+// UNetBatchNorm: the fused 'wasm' training kernels against a float64 oracle, and the layer against
+// tfjs-layers' stock BatchNormalization on 'cpu' (forward, dx, dgamma, dbeta, moving statistics),
+// fallback, tensor leaks, serialisation and a short training run.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, registerWasmKernels, unregisterWasmKernels } from '../../src/backend/index.js';
+import { batchNormTrainBackward, batchNormTrainForward } from '../../src/kernels/nnBatchNorm.js';
+import { NnKernelError } from '../../src/kernels/nn.js';
+import {
+  buildUNet,
+  fusedBatchNormAvailable,
+  isBatchNormLayer,
+  UNetBatchNorm,
+  unetBatchNorm,
+} from '../../src/model/index.js';
+import { filesToArtifacts, modelToFiles } from '../../src/train/index.js';
+import { Rng } from '../../src/random/index.js';
+
+type BnArgs = NonNullable<Parameters<typeof tfl.layers.batchNormalization>[0]>;
+
+function rand(rng: Rng, n: number, lo = -1, hi = 1): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng.uniform(lo, hi);
+  return a;
+}
+
+/** max |a − b| / max(max |b|, floor). */
+function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-6): number {
+  expect(a.length).toBe(b.length);
+  let num = 0;
+  let den = floor;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return num / den;
+}
+
+/** Float64 oracle of training-mode batch norm over [n, c] and its gradients. */
+function oracle(
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  dy: Float32Array,
+  n: number,
+  c: number,
+  eps: number,
+): {
+  y: Float64Array;
+  mean: Float64Array;
+  variance: Float64Array;
+  dx: Float64Array;
+  dgamma: Float64Array;
+  dbeta: Float64Array;
+  dxScale: number;
+} {
+  const mean = new Float64Array(c);
+  const variance = new Float64Array(c);
+  for (let p = 0; p < n; p++) for (let k = 0; k < c; k++) mean[k]! += x[p * c + k]! / n;
+  for (let p = 0; p < n; p++) for (let k = 0; k < c; k++) variance[k]! += (x[p * c + k]! - mean[k]!) ** 2 / n;
+  const inv = Float64Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
+  const y = new Float64Array(n * c);
+  const dgamma = new Float64Array(c);
+  const dbeta = new Float64Array(c);
+  for (let p = 0; p < n; p++)
+    for (let k = 0; k < c; k++) {
+      const i = p * c + k;
+      const xh = (x[i]! - mean[k]!) * inv[k]!;
+      y[i] = xh * gamma[k]! + beta[k]!;
+      dbeta[k]! += dy[i]!;
+      dgamma[k]! += dy[i]! * xh;
+    }
+  const dx = new Float64Array(n * c);
+  // Size of the terms dx is summed from: the error bound when they cancel (n = 1 gives dx = 0).
+  let dxScale = 0;
+  for (let p = 0; p < n; p++)
+    for (let k = 0; k < c; k++) {
+      const i = p * c + k;
+      const xh = (x[i]! - mean[k]!) * inv[k]!;
+      dx[i] = ((gamma[k]! * inv[k]!) / n) * (n * dy[i]! - dbeta[k]! - xh * dgamma[k]!);
+      dxScale = Math.max(dxScale, Math.abs(gamma[k]! * inv[k]! * dy[i]!));
+    }
+  return { y, mean, variance, dx, dgamma, dbeta, dxScale };
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('nnBatchNorm kernels', () => {
+  const shapes: [number, number][] = [
+    [1, 1],
+    [1, 5],
+    [7, 3],
+    [130, 4],
+    [333, 7],
+    [1000, 16],
+    [257, 33],
+    [64, 2],
+  ];
+  for (const [i, [n, c]] of shapes.entries()) {
+    it(`forward and backward match a float64 oracle: n=${n} c=${c}`, () => {
+      const rng = new Rng(500 + i);
+      // An offset mean checks that the variance does not suffer from cancellation.
+      const x = rand(rng, n * c, 2, 4);
+      const gamma = rand(rng, c, 0.5, 1.5);
+      const beta = rand(rng, c);
+      const dy = rand(rng, n * c);
+      const eps = 1e-3;
+      const want = oracle(x, gamma, beta, dy, n, c, eps);
+      const f = {
+        y: new Float32Array(n * c),
+        mean: new Float32Array(c),
+        variance: new Float32Array(c),
+        invstd: new Float32Array(c),
+      };
+      batchNormTrainForward(x, gamma, beta, n, c, eps, f);
+      expect(relErr(f.y, want.y)).toBeLessThan(1e-5);
+      expect(relErr(f.mean, want.mean)).toBeLessThan(1e-6);
+      expect(relErr(f.variance, want.variance, 1e-3)).toBeLessThan(1e-5);
+      const b = { dx: new Float32Array(n * c), dgamma: new Float32Array(c), dbeta: new Float32Array(c) };
+      batchNormTrainBackward(dy, x, f.mean, f.invstd, gamma, n, c, b);
+      expect(relErr(b.dbeta, want.dbeta)).toBeLessThan(1e-5);
+      expect(relErr(b.dgamma, want.dgamma, 1e-3)).toBeLessThan(1e-4);
+      expect(relErr(b.dx, want.dx, want.dxScale)).toBeLessThan(1e-5);
+    });
+  }
+
+  it('rejects bad sizes with NnKernelError', () => {
+    const o = {
+      y: new Float32Array(4),
+      mean: new Float32Array(2),
+      variance: new Float32Array(2),
+      invstd: new Float32Array(2),
+    };
+    const g = new Float32Array(2);
+    expect(() => batchNormTrainForward(new Float32Array(4), g, g, 2, 2, -1, o)).toThrow(NnKernelError);
+    expect(() => batchNormTrainForward(new Float32Array(3), g, g, 2, 2, 1e-3, o)).toThrow(NnKernelError);
+    expect(() => batchNormTrainForward(new Float32Array(4), g, g, 0, 2, 1e-3, o)).toThrow(NnKernelError);
+    expect(() => batchNormTrainForward(new Float32Array(4), g, g, 4, 1, 1e-3, o)).toThrow(NnKernelError);
+    const b = { dx: new Float32Array(4), dgamma: new Float32Array(2), dbeta: new Float32Array(3) };
+    expect(() => batchNormTrainBackward(new Float32Array(4), new Float32Array(4), g, g, g, 2, 2, b)).toThrow(
+      NnKernelError,
+    );
+  });
+});
+
+interface LayerRun {
+  y: Float32Array;
+  dx: Float32Array;
+  dgamma: Float32Array;
+  dbeta: Float32Array;
+  movingMean: Float32Array;
+  movingVariance: Float32Array;
+}
+
+/** One training-mode call of a batch-norm layer on `backend` with the loss Σ y·w. */
+async function runLayer(
+  backend: string,
+  make: (args: BnArgs) => tfl.layers.Layer,
+  shape: number[],
+  seed: number,
+): Promise<LayerRun> {
+  await tf.setBackend(backend);
+  const rng = new Rng(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const c = shape[shape.length - 1]!;
+  const layer = make({ momentum: 0.7, epsilon: 1e-3 });
+  const x = tf.tensor(rand(rng, size, -1, 3), shape);
+  layer.apply(x, { training: false });
+  layer.setWeights([
+    tf.tensor1d(rand(rng, c, 0.5, 1.5)),
+    tf.tensor1d(rand(rng, c)),
+    tf.tensor1d(rand(rng, c)),
+    tf.tensor1d(rand(rng, c, 0.5, 2)),
+  ]);
+  const w = tf.tensor(rand(rng, size), shape);
+  const vars = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+  const before = tf.memory().numTensors;
+  const { value, grads } = tf.variableGrads(() => {
+    const y = layer.apply(x, { training: true }) as tf.Tensor;
+    return tf.sum(tf.mul(y, w)) as tf.Scalar;
+  }, vars);
+  const dx = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(layer.apply(xi, { training: true }) as tf.Tensor, w)))(
+    x,
+  );
+  const y = layer.apply(x, { training: true }) as tf.Tensor;
+  const out: LayerRun = {
+    y: (await y.data()) as Float32Array,
+    dx: (await dx.data()) as Float32Array,
+    dgamma: (await grads[vars[0]!.name]!.data()) as Float32Array,
+    dbeta: (await grads[vars[1]!.name]!.data()) as Float32Array,
+    movingMean: new Float32Array(0),
+    movingVariance: new Float32Array(0),
+  };
+  tf.dispose([value, y, dx, ...Object.values(grads)]);
+  // 3 training calls have updated the moving statistics; no tensor is left behind.
+  expect(tf.memory().numTensors).toBe(before);
+  const ws = layer.getWeights();
+  out.movingMean = (await ws[2]!.data()) as Float32Array;
+  out.movingVariance = (await ws[3]!.data()) as Float32Array;
+  tf.dispose([x, w]);
+  layer.dispose();
+  return out;
+}
+
+const stock = (a: BnArgs): tfl.layers.Layer => tfl.layers.batchNormalization(a);
+const ours = (a: BnArgs): tfl.layers.Layer => unetBatchNorm(a);
+
+describe('UNetBatchNorm layer', () => {
+  const shapes = [
+    [1, 5, 7, 3],
+    [2, 6, 4, 16],
+    [3, 4, 5, 6],
+    [2, 3, 3, 1],
+    [1, 9, 8, 13],
+    [4, 8, 8, 32],
+  ];
+  for (const [i, shape] of shapes.entries()) {
+    it(`fused 'wasm' training matches the stock layer on 'cpu': [${shape}]`, async () => {
+      const want = await runLayer('cpu', stock, shape, 900 + i);
+      await tf.setBackend('wasm');
+      expect(fusedBatchNormAvailable()).toBe(true);
+      const got = await runLayer('wasm', ours, shape, 900 + i);
+      expect(relErr(got.y, want.y)).toBeLessThan(1e-5);
+      expect(relErr(got.dx, want.dx, 1e-3)).toBeLessThan(2e-4);
+      expect(relErr(got.dgamma, want.dgamma, 1e-3)).toBeLessThan(2e-4);
+      expect(relErr(got.dbeta, want.dbeta)).toBeLessThan(1e-5);
+      expect(relErr(got.movingMean, want.movingMean)).toBeLessThan(1e-5);
+      expect(relErr(got.movingVariance, want.movingVariance)).toBeLessThan(1e-5);
+    });
+  }
+
+  it('falls back to the stock path on cpu and on wasm without the kernels', async () => {
+    const shape = [2, 5, 3, 5];
+    const want = await runLayer('cpu', stock, shape, 77);
+    const cpu = await runLayer('cpu', ours, shape, 77);
+    expect(Array.from(cpu.y)).toEqual(Array.from(want.y));
+    expect(Array.from(cpu.dx)).toEqual(Array.from(want.dx));
+    await tf.setBackend('wasm');
+    unregisterWasmKernels(['UNetBatchNormTrain', 'UNetBatchNormTrainGrad']);
+    try {
+      expect(fusedBatchNormAvailable()).toBe(false);
+      const wasmStock = await runLayer('wasm', ours, shape, 77);
+      expect(relErr(wasmStock.dgamma, want.dgamma, 1e-3)).toBeLessThan(2e-4);
+    } finally {
+      registerWasmKernels(['UNetBatchNormTrain', 'UNetBatchNormTrainGrad']);
+    }
+    expect(fusedBatchNormAvailable()).toBe(true);
+  });
+
+  it('keeps the tensor count flat across training steps of a U-Net', async () => {
+    await tf.setBackend('wasm');
+    const model = buildUNet({ depth: 2, baseFilters: 4, batchNorm: true, inputSize: 16, seed: 4 });
+    expect(model.layers.filter((l) => l instanceof UNetBatchNorm).length).toBe(10);
+    const opt = tf.train.adam(1e-3);
+    const x = tf.randomUniform([2, 16, 16, 1], 0, 1, 'float32', 1);
+    const t = tf.oneHot(tf.randomUniform([2, 16, 16], 0, 2, 'int32', 2), 2);
+    const step = (): void => {
+      const loss = opt.minimize(
+        () => tf.losses.softmaxCrossEntropy(t, model.apply(x, { training: true }) as tf.Tensor),
+        true,
+      );
+      loss?.dispose();
+    };
+    step();
+    const n = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) step();
+    expect(tf.memory().numTensors).toBe(n);
+    tf.dispose([x, t]);
+    opt.dispose();
+    model.dispose();
+  });
+});
+
+describe('UNetBatchNorm serialisation', () => {
+  it('round-trips through model.json and loads old BatchNormalization checkpoints', async () => {
+    await tf.setBackend('wasm');
+    const a = buildUNet({ inputSize: null, depth: 1, baseFilters: 3, batchNorm: true, seed: 5 });
+    // Non-trivial moving statistics.
+    const xs = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 3);
+    tf.tidy(() => void a.apply(xs, { training: true }));
+    const files = await modelToFiles(a);
+    const json = files['model.json'];
+    expect(json).toContain('"UNetBatchNorm"');
+    expect(json).not.toContain('"BatchNormalization"');
+    const bytes = (j: string): Record<string, Uint8Array> => ({
+      'model.json': new TextEncoder().encode(j),
+      'weights.bin': files['weights.bin'],
+    });
+    const want = await (a.predict(xs) as tf.Tensor).data();
+    const b = await tfl.loadLayersModel(tf.io.fromMemory(filesToArtifacts(bytes(json))));
+    expect(b.layers.filter((l) => l instanceof UNetBatchNorm).length).toBe(6);
+    expect(Array.from(await (b.predict(xs) as tf.Tensor).data())).toEqual(Array.from(want));
+    const old = json.replaceAll('"UNetBatchNorm"', '"BatchNormalization"');
+    const c = await tfl.loadLayersModel(tf.io.fromMemory(filesToArtifacts(bytes(old))));
+    const bns = c.layers.filter((l) => isBatchNormLayer(l));
+    expect(bns.length).toBe(6);
+    expect(bns.every((l) => l.getClassName() === 'BatchNormalization')).toBe(true);
+    expect(Array.from(await (c.predict(xs) as tf.Tensor).data())).toEqual(Array.from(want));
+    xs.dispose();
+    [a, b, c].forEach((m) => m.dispose());
+  });
+});
+
+describe('UNetBatchNorm training', () => {
+  it('a short Adam run gives the same losses fused and stock', async () => {
+    await tf.setBackend('wasm');
+    const train = (fused: boolean): number[] => {
+      if (!fused) unregisterWasmKernels(['UNetBatchNormTrain', 'UNetBatchNormTrainGrad']);
+      try {
+        const model = buildUNet({ depth: 2, baseFilters: 4, batchNorm: true, inputSize: 16, seed: 8 });
+        const opt = tf.train.adam(1e-2);
+        const x = tf.randomUniform([2, 16, 16, 1], 0, 1, 'float32', 5);
+        const t = tf.oneHot(tf.cast(tf.greater(tf.squeeze(x, [3]), 0.5), 'int32'), 2);
+        const losses: number[] = [];
+        for (let k = 0; k < 8; k++) {
+          const loss = opt.minimize(
+            () => tf.losses.softmaxCrossEntropy(t, model.apply(x, { training: true }) as tf.Tensor),
+            true,
+          )!;
+          losses.push(loss.dataSync()[0]!);
+          loss.dispose();
+        }
+        tf.dispose([x, t]);
+        opt.dispose();
+        model.dispose();
+        return losses;
+      } finally {
+        if (!fused) registerWasmKernels(['UNetBatchNormTrain', 'UNetBatchNormTrainGrad']);
+      }
+    };
+    const a = train(true);
+    const b = train(false);
+    expect(a[7]!).toBeLessThan(a[0]!);
+    for (let k = 0; k < a.length; k++)
+      expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-3 * Math.max(1, b[k]!));
+  });
+});
