@@ -10,6 +10,9 @@ import { E_ARGS, E_MEMORY, inMemory, validSize, reflectIndex } from './util';
 /** Coordinates are clamped to +-BIG before flooring so every index fits an i32 (NaN -> BIG). */
 const BIG: f32 = 4194304.0;
 
+/** Output columns per strip (a multiple of 4). */
+const STRIP: i32 = 128;
+
 /**
  * Vector constants, loaded from memory once per call: V8 rebuilds a v128.const in every loop
  * iteration, but keeps a loaded value in a register. Layout: lanes 0..3 as i32; BIG; 0.5;
@@ -24,6 +27,11 @@ abstract class Lanes {
    * 1.5 * 2^23 puts the integer in the low mantissa bits exactly, so two cheap ops replace
    * trunc_sat's long NaN/overflow-safe sequence.
    */
+  /** s clamped to [-BIG, BIG], NaN -> BIG (f32x4.pmin(BIG, s) then pmax(-BIG, .)). */
+  @inline static clamp(s: v128, big: v128): v128 {
+    return f32x4.pmax(f32x4.neg(big), f32x4.pmin(big, s));
+  }
+
   @inline static toIndex(v: v128, magic: v128, magicBits: v128): v128 {
     return i32x4.sub(f32x4.add(v, magic), magicBits);
   }
@@ -40,15 +48,14 @@ abstract class Lanes {
     wv: v128,
     wm1: v128,
     hm1: v128,
+    big: v128,
     magic: v128,
     magicBits: v128,
   ): v128 {
-    const flx = f32x4.floor(sx);
-    const fly = f32x4.floor(sy);
-    const fx = f32x4.sub(sx, flx);
-    const fy = f32x4.sub(sy, fly);
-    const ix = Lanes.toIndex(flx, magic, magicBits);
-    const iy = Lanes.toIndex(fly, magic, magicBits);
+    // sx, sy are not clamped yet: lanes that pass the bounds test are within +-BIG anyway
+    // (NaN fails it), so only the border path clamps, and the result is the same.
+    let flx = f32x4.floor(sx);
+    let fly = f32x4.floor(sy);
     let p00 = f32x4.splat(0);
     let p01 = p00;
     let p10 = p00;
@@ -59,6 +66,8 @@ abstract class Lanes {
       v128.and(f32x4.ge(fly, p00), f32x4.lt(fly, hm1)),
     );
     if (i32x4.all_true(inside)) {
+      const ix = Lanes.toIndex(flx, magic, magicBits);
+      const iy = Lanes.toIndex(fly, magic, magicBits);
       const off = i32x4.add(i32x4.mul(iy, wv), ix);
       const row = (<usize>w) << alignof<T>();
       const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
@@ -103,12 +112,20 @@ abstract class Lanes {
         p11 = f32x4.convert_i32x4_u(p11);
       }
     } else {
+      sx = Lanes.clamp(sx, big);
+      sy = Lanes.clamp(sy, big);
+      flx = f32x4.floor(sx);
+      fly = f32x4.floor(sy);
+      const ix = Lanes.toIndex(flx, magic, magicBits);
+      const iy = Lanes.toIndex(fly, magic, magicBits);
       slowLinear<T>(src, w, h, ix, iy, constant, cval);
       p00 = v128.load(SLOW);
       p01 = v128.load(SLOW, 16);
       p10 = v128.load(SLOW, 32);
       p11 = v128.load(SLOW, 48);
     }
+    const fx = f32x4.sub(sx, flx);
+    const fy = f32x4.sub(sy, fly);
     const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
     const bot = f32x4.add(p10, f32x4.mul(fx, f32x4.sub(p11, p10)));
     return f32x4.add(top, f32x4.mul(fy, f32x4.sub(bot, top)));
@@ -127,19 +144,21 @@ abstract class Lanes {
     wf: v128,
     hf: v128,
     half: v128,
+    big: v128,
     magic: v128,
     magicBits: v128,
   ): v128 {
-    const rx = f32x4.floor(f32x4.add(sx, half));
-    const ry = f32x4.floor(f32x4.add(sy, half));
-    const ix = Lanes.toIndex(rx, magic, magicBits);
-    const iy = Lanes.toIndex(ry, magic, magicBits);
+    // Unclamped, as in sampleLinear: only the border path needs the clamp.
+    let rx = f32x4.floor(f32x4.add(sx, half));
+    let ry = f32x4.floor(f32x4.add(sy, half));
     let r = i32x4.splat(0);
     const inside = v128.and(
       v128.and(f32x4.ge(rx, r), f32x4.lt(rx, wf)),
       v128.and(f32x4.ge(ry, r), f32x4.lt(ry, hf)),
     );
     if (i32x4.all_true(inside)) {
+      const ix = Lanes.toIndex(rx, magic, magicBits);
+      const iy = Lanes.toIndex(ry, magic, magicBits);
       const off = i32x4.add(i32x4.mul(iy, wv), ix);
       const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
       const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
@@ -159,6 +178,10 @@ abstract class Lanes {
       return r;
     }
     // Slow path: the constant of a u8 image is already an integer in [0, 255].
+    rx = f32x4.floor(f32x4.add(Lanes.clamp(sx, big), half));
+    ry = f32x4.floor(f32x4.add(Lanes.clamp(sy, big), half));
+    const ix = Lanes.toIndex(rx, magic, magicBits);
+    const iy = Lanes.toIndex(ry, magic, magicBits);
     const v0 = tap<T>(src, w, h, i32x4.extract_lane(ix, 0), i32x4.extract_lane(iy, 0), constant, cval);
     const v1 = tap<T>(src, w, h, i32x4.extract_lane(ix, 1), i32x4.extract_lane(iy, 1), constant, cval);
     const v2 = tap<T>(src, w, h, i32x4.extract_lane(ix, 2), i32x4.extract_lane(iy, 2), constant, cval);
@@ -257,7 +280,6 @@ function warpImpl<T>(
   const cy: f32 = <f32>(h - 1) * 0.5;
   const lane = v128.load(CONSTS);
   const big = f32x4.splat(load<f32>(CONSTS, 16));
-  const nbig = f32x4.neg(big);
   const half = f32x4.splat(load<f32>(CONSTS, 20));
   const magic = f32x4.splat(load<f32>(CONSTS, 24));
   const magicBits = i32x4.splat(load<i32>(CONSTS, 28));
@@ -268,50 +290,68 @@ function warpImpl<T>(
   const wm1 = f32x4.splat(<f32>(w - 1));
   const hm1 = f32x4.splat(<f32>(h - 1));
   const hasField = dx != 0;
-  for (let y = 0; y < outH; y++) {
-    const v: f32 = <f32>(y + offY) - cy;
-    const rowX = f32x4.splat(b * v + ox);
-    const rowY = f32x4.splat(d * v + oy);
-    const rowIdx = <usize>y * <usize>outW;
-    // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
-    let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
-    for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
-      const count = outW - x < 4 ? outW - x : 4;
-      let sx = f32x4.add(f32x4.mul(a, u), rowX);
-      let sy = f32x4.add(f32x4.mul(c, u), rowY);
-      const i = rowIdx + <usize>x;
-      if (hasField) {
-        let fx: v128, fy: v128;
-        if (count == 4) {
-          fx = v128.load(dx + (i << 2));
-          fy = v128.load(dy + (i << 2));
-        } else {
-          fx = f32x4.splat(0);
-          fy = f32x4.splat(0);
-          fx = v128.load32_lane(dx + (i << 2), fx, 0);
-          fy = v128.load32_lane(dy + (i << 2), fy, 0);
-          if (count > 1) {
-            fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
-            fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
+  // Strips of STRIP output columns, top to bottom: the source pixels a rotated strip reads stay
+  // in cache from one row to the next, where whole rows of a rotated image would not.
+  for (let x0 = 0; x0 < outW; x0 += STRIP) {
+    const xEnd = outW - x0 < STRIP ? outW : x0 + STRIP;
+    for (let y = 0; y < outH; y++) {
+      const v: f32 = <f32>(y + offY) - cy;
+      const rowX = f32x4.splat(b * v + ox);
+      const rowY = f32x4.splat(d * v + oy);
+      const rowIdx = <usize>y * <usize>outW;
+      // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
+      let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x0), lane)), cx);
+      for (let x = x0; x < xEnd; x += 4, u = f32x4.add(u, four)) {
+        const count = outW - x < 4 ? outW - x : 4;
+        let sx = f32x4.add(f32x4.mul(a, u), rowX);
+        let sy = f32x4.add(f32x4.mul(c, u), rowY);
+        const i = rowIdx + <usize>x;
+        if (hasField) {
+          let fx: v128, fy: v128;
+          if (count == 4) {
+            fx = v128.load(dx + (i << 2));
+            fy = v128.load(dy + (i << 2));
+          } else {
+            fx = f32x4.splat(0);
+            fy = f32x4.splat(0);
+            fx = v128.load32_lane(dx + (i << 2), fx, 0);
+            fy = v128.load32_lane(dy + (i << 2), fy, 0);
+            if (count > 1) {
+              fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
+              fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
+            }
+            if (count > 2) {
+              fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
+              fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
+            }
           }
-          if (count > 2) {
-            fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
-            fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
-          }
+          sx = f32x4.add(sx, fx);
+          sy = f32x4.add(sy, fy);
         }
-        sx = f32x4.add(sx, fx);
-        sy = f32x4.add(sy, fy);
+        let r: v128;
+        if (nearest) {
+          r = Lanes.sampleNearest<T>(
+            src,
+            w,
+            h,
+            sx,
+            sy,
+            constant,
+            cval,
+            wv,
+            wf,
+            hf,
+            half,
+            big,
+            magic,
+            magicBits,
+          );
+        } else {
+          r = Lanes.sampleLinear<T>(src, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits);
+          if (!isFloat<T>()) r = Lanes.roundU8(r);
+        }
+        Lanes.storeOut<T>(dst + (i << alignof<T>()), r, count);
       }
-      sx = f32x4.pmax(nbig, f32x4.pmin(big, sx));
-      sy = f32x4.pmax(nbig, f32x4.pmin(big, sy));
-      let r: v128;
-      if (nearest) {
-        r = Lanes.sampleNearest<T>(src, w, h, sx, sy, constant, cval, wv, wf, hf, half, magic, magicBits);
-      } else {
-        r = Lanes.sampleLinear<T>(src, w, h, sx, sy, constant, cval, wv, wm1, hm1, magic, magicBits);
-        if (!isFloat<T>()) r = Lanes.roundU8(r);
-      }
-      Lanes.storeOut<T>(dst + (i << alignof<T>()), r, count);
     }
   }
 }
@@ -408,7 +448,6 @@ export function augWarpPair(
   const cy: f32 = <f32>(h - 1) * 0.5;
   const lane = v128.load(CONSTS);
   const big = f32x4.splat(load<f32>(CONSTS, 16));
-  const nbig = f32x4.neg(big);
   const half = f32x4.splat(load<f32>(CONSTS, 20));
   const magic = f32x4.splat(load<f32>(CONSTS, 24));
   const magicBits = i32x4.splat(load<i32>(CONSTS, 28));
@@ -419,71 +458,75 @@ export function augWarpPair(
   const wm1 = f32x4.splat(<f32>(w - 1));
   const hm1 = f32x4.splat(<f32>(h - 1));
   const labEnd = labX + labW;
-  for (let y = 0; y < outH; y++) {
-    const v: f32 = <f32>(y + offY) - cy;
-    const rowX = f32x4.splat(b * v + ox);
-    const rowY = f32x4.splat(d * v + oy);
-    const rowIdx = <usize>y * <usize>outW;
-    const labRow = y >= labY && y < labY + labH;
-    // Label byte of image column 0 in this row (never dereferenced outside [labX, labEnd)).
-    const labBase = dstLab + <usize>(y - labY) * <usize>labW - <usize>labX;
-    // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
-    let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
-    for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
-      const count = outW - x < 4 ? outW - x : 4;
-      let sx = f32x4.add(f32x4.mul(a, u), rowX);
-      let sy = f32x4.add(f32x4.mul(c, u), rowY);
-      const i = rowIdx + <usize>x;
-      if (dx != 0) {
-        let fx: v128, fy: v128;
-        if (count == 4) {
-          fx = v128.load(dx + (i << 2));
-          fy = v128.load(dy + (i << 2));
-        } else {
-          fx = f32x4.splat(0);
-          fy = f32x4.splat(0);
-          fx = v128.load32_lane(dx + (i << 2), fx, 0);
-          fy = v128.load32_lane(dy + (i << 2), fy, 0);
-          if (count > 1) {
-            fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
-            fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
+  // Strips of STRIP output columns, top to bottom: the source pixels a rotated strip reads stay
+  // in cache from one row to the next, where whole rows of a rotated image would not.
+  for (let x0 = 0; x0 < outW; x0 += STRIP) {
+    const xEnd = outW - x0 < STRIP ? outW : x0 + STRIP;
+    for (let y = 0; y < outH; y++) {
+      const v: f32 = <f32>(y + offY) - cy;
+      const rowX = f32x4.splat(b * v + ox);
+      const rowY = f32x4.splat(d * v + oy);
+      const rowIdx = <usize>y * <usize>outW;
+      const labRow = y >= labY && y < labY + labH;
+      // Label byte of image column 0 in this row (never dereferenced outside [labX, labEnd)).
+      const labBase = dstLab + <usize>(y - labY) * <usize>labW - <usize>labX;
+      // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
+      let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x0), lane)), cx);
+      for (let x = x0; x < xEnd; x += 4, u = f32x4.add(u, four)) {
+        const count = outW - x < 4 ? outW - x : 4;
+        let sx = f32x4.add(f32x4.mul(a, u), rowX);
+        let sy = f32x4.add(f32x4.mul(c, u), rowY);
+        const i = rowIdx + <usize>x;
+        if (dx != 0) {
+          let fx: v128, fy: v128;
+          if (count == 4) {
+            fx = v128.load(dx + (i << 2));
+            fy = v128.load(dy + (i << 2));
+          } else {
+            fx = f32x4.splat(0);
+            fy = f32x4.splat(0);
+            fx = v128.load32_lane(dx + (i << 2), fx, 0);
+            fy = v128.load32_lane(dy + (i << 2), fy, 0);
+            if (count > 1) {
+              fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
+              fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
+            }
+            if (count > 2) {
+              fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
+              fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
+            }
           }
-          if (count > 2) {
-            fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
-            fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
-          }
+          sx = f32x4.add(sx, fx);
+          sy = f32x4.add(sy, fy);
         }
-        sx = f32x4.add(sx, fx);
-        sy = f32x4.add(sy, fy);
-      }
-      sx = f32x4.pmax(nbig, f32x4.pmin(big, sx));
-      sy = f32x4.pmax(nbig, f32x4.pmin(big, sy));
-      Lanes.storeOut<f32>(
-        dstImg + (i << 2),
-        Lanes.sampleLinear<f32>(img, w, h, sx, sy, constant, cval, wv, wm1, hm1, magic, magicBits),
-        count,
-      );
-      if (labRow && x + 4 > labX && x < labEnd) {
-        const q = Lanes.sampleNearest<u8>(
-          lab,
-          w,
-          h,
-          sx,
-          sy,
-          constant,
-          cval,
-          wv,
-          wf,
-          hf,
-          half,
-          magic,
-          magicBits,
+        Lanes.storeOut<f32>(
+          dstImg + (i << 2),
+          Lanes.sampleLinear<f32>(img, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits),
+          count,
         );
-        if (x >= labX && x + 4 <= labEnd) {
-          const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q);
-          v128.store32_lane(labBase + <usize>x, bytes, 0);
-        } else {
-          storeLabelLanes(labBase + <usize>x, q, x, labX, labEnd);
+        if (labRow && x + 4 > labX && x < labEnd) {
+          const q = Lanes.sampleNearest<u8>(
+            lab,
+            w,
+            h,
+            sx,
+            sy,
+            constant,
+            cval,
+            wv,
+            wf,
+            hf,
+            half,
+            big,
+            magic,
+            magicBits,
+          );
+          if (x >= labX && x + 4 <= labEnd) {
+            const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q);
+            v128.store32_lane(labBase + <usize>x, bytes, 0);
+          } else {
+            storeLabelLanes(labBase + <usize>x, q, x, labX, labEnd);
+          }
         }
       }
     }
