@@ -7,8 +7,12 @@
 // its box, so distances inside the box are exact, and pixels outside it are farther than R. Columns
 // whose vertical distance exceeds R are dropped, which only removes distances > R. Every pixel keeps
 // the two smallest squared distances over cells (each cell is visited once, so they come from two
-// different cells). Those two are exact wherever d1 + d2 <= D; elsewhere they can only be larger than
-// the truth, so the border is < 1e-6 either way.
+// different cells). Every computed distance is a true distance to some pixel of its cell, so it is
+// never below the truth, and neither are the two smallest. A pixel p needs exact distances only to
+// cells within U(p) >= d2(p), a cheap bound from the nearest cell pixels along its row and column
+// (runReach); each background run keeps the largest U over its pixels, capped at R. So d1 and d2 are
+// exact wherever d1 + d2 <= D; elsewhere they can only be larger than the truth, so the border is
+// < 1e-6 either way.
 import { ERR_LABEL, ERR_OPTION, ERR_SIZE, INF, advance, pushParabolas, seek, validSize } from './common';
 
 // Cephes expf polynomial on [-ln2/2, ln2/2]; about 1 ulp over the range used here.
@@ -71,6 +75,7 @@ function cellPass(
   hv: usize,
   rows: usize,
   runs: usize,
+  runU: usize,
 ): void {
   const X0 = max<i32>(0, x0 - r);
   const X1 = min<i32>(w - 1, x1 + r);
@@ -113,43 +118,66 @@ function cellPass(
       store<i32>(p, min<i32>(load<i32>(p), load<i32>(p + stride) + 1));
     }
   }
-  // Horizontal pass, only for the background runs of the grown box (d1 and d2 are only used on
-  // background pixels) and only with the cell columns within r of such a run: a column farther away
-  // can only give distances > r, which the radius argument above already allows to drop. Columns
-  // behind a cell pixel of the same row are dominated by it and are skipped too.
+  // Horizontal pass, only over the background runs that can need this cell. A run's pixels need no
+  // cell farther than its reach u (runU, see runReach), and this cell is at least max(vertical
+  // distance, horizontal distance to its columns) away from a pixel: runs beyond that are skipped.
+  // The envelope takes the cell columns within u of the remaining runs and with g <= the row's
+  // largest u: any other column only gives distances beyond what those runs need. Columns behind a
+  // cell pixel of the same row are dominated by it and are skipped too.
   for (let y = Y0; y <= Y1; y++) {
     let ri = load<i32>(rows + ((<usize>y) << 2));
     const rEnd = load<i32>(rows + ((<usize>(y + 1)) << 2));
     while (ri < rEnd && load<i32>(runs + ((<usize>ri) << 3), 4) <= X0) ri++;
     if (ri >= rEnd || load<i32>(runs + ((<usize>ri) << 3)) > X1) continue;
-    const grow = g + ((<usize>((y - Y0) * cw)) << 2);
-    let top: i32 = -1;
-    let done: i32 = -1; // last column already offered to the envelope
-    const inside = y >= y0 && y <= y1;
+    const vy = y < y0 ? y0 - y : y > y1 ? y - y1 : 0;
+    let reach: i32 = -1;
+    let lo: i32 = w;
+    let hi: i32 = -1;
     for (let rj = ri; rj < rEnd; rj++) {
-      const xs = max<i32>(load<i32>(runs + ((<usize>rj) << 3)), X0);
-      if (xs > X1) break;
-      const xe = min<i32>(load<i32>(runs + ((<usize>rj) << 3), 4), X1 + 1);
-      let qs = max<i32>(max<i32>(xs - r - x0, done + 1), 0);
-      let qe = min<i32>(xe - 1 + r - x0, cw - 1);
-      if (inside) {
+      const rs = load<i32>(runs + ((<usize>rj) << 3));
+      if (rs > X1) break;
+      const re = load<i32>(runs + ((<usize>rj) << 3), 4);
+      const u = load<i32>(runU + ((<usize>rj) << 2));
+      if (u < vy || rs - u > x1 || re - 1 + u < x0) continue;
+      const xe = min<i32>(re, x1 + u + 1);
+      reach = max<i32>(reach, u);
+      lo = min<i32>(lo, max<i32>(rs, x0 - u) - u);
+      hi = max<i32>(hi, xe - 1 + u);
+    }
+    if (reach < 0) continue;
+    const grow = g + ((<usize>((y - Y0) * cw)) << 2);
+    const qlo = max<i32>(lo - x0, 0);
+    const qhi = min<i32>(hi - x0, cw - 1);
+    let top: i32 = -1;
+    if (y < y0 || y > y1) {
+      if (qlo <= qhi) top = pushParabolas(grow, qlo, qhi + 1, reach, v, hv, top);
+    } else {
+      let done: i32 = -1; // last column already offered to the envelope
+      for (let rj = ri; rj < rEnd; rj++) {
+        const rs = load<i32>(runs + ((<usize>rj) << 3));
+        if (rs > X1) break;
+        const re = load<i32>(runs + ((<usize>rj) << 3), 4);
+        const u = load<i32>(runU + ((<usize>rj) << 2));
+        if (u < vy || rs - u > x1 || re - 1 + u < x0) continue;
+        let qs = max<i32>(qlo, done + 1);
+        let qe = qhi;
         // A cell pixel of this row (g = 0) beats every column beyond it for the whole run.
-        for (let q = min<i32>(xs - x0 - 1, cw - 1); q >= qs; q--) {
+        for (let q = min<i32>(rs - x0 - 1, cw - 1); q >= qs; q--) {
           if (load<i32>(grow + ((<usize>q) << 2)) == 0) {
             qs = q;
             break;
           }
         }
-        for (let q = max<i32>(xe - x0, 0); q <= qe; q++) {
+        for (let q = max<i32>(re - x0, 0); q <= qe; q++) {
           if (load<i32>(grow + ((<usize>q) << 2)) == 0) {
             qe = q;
             break;
           }
         }
-      }
-      if (qs <= qe) {
-        top = pushParabolas(grow, qs, qe + 1, r, v, hv, top);
-        done = qe;
+        if (qs <= qe) {
+          top = pushParabolas(grow, qs, qe + 1, reach, v, hv, top);
+          done = qe;
+        }
       }
     }
     const m = top + 1;
@@ -157,9 +185,15 @@ function cellPass(
     let k: i32 = 0;
     const base = (<usize>(y * w)) << 2;
     for (; ri < rEnd; ri++) {
-      const xs = max<i32>(load<i32>(runs + ((<usize>ri) << 3)), X0);
-      if (xs > X1) break;
-      const xe = min<i32>(load<i32>(runs + ((<usize>ri) << 3), 4), X1 + 1);
+      const rs = load<i32>(runs + ((<usize>ri) << 3));
+      if (rs > X1) break;
+      const re = load<i32>(runs + ((<usize>ri) << 3), 4);
+      const u = load<i32>(runU + ((<usize>ri) << 2));
+      if (u < vy || rs - u > x1 || re - 1 + u < x0) continue;
+      // Pixels farther than u from the cell's columns are farther than u from the cell.
+      const xs = max<i32>(rs, x0 - u);
+      const xe = min<i32>(re, x1 + u + 1);
+      if (xs >= xe) continue;
       k = seek(k, m, xs - x0, v, hv);
       for (let x = xs; x < xe; x++) {
         const xr = x - x0;
@@ -178,10 +212,122 @@ function cellPass(
 }
 
 /**
+ * Reach of every background run: runU[i] = min(r, largest U(p) over the run's pixels), where U(p) is
+ * the second-smallest distance, over distinct cells, of the nearest cell pixels left, right, above and
+ * below p. Two different cells lie within U(p) of p, so d2(p) <= U(p): a cell farther than U(p) from p
+ * is neither its nearest nor its second-nearest cell, and a run needs no cell farther than its reach.
+ * d1/d2 are scratch here (distance and label of the nearest cell pixel above), v/hv the same below.
+ */
+function runReach(
+  labels: usize,
+  w: i32,
+  h: i32,
+  r: i32,
+  d1: usize,
+  d2: usize,
+  v: usize,
+  hv: usize,
+  rows: usize,
+  runs: usize,
+  runU: usize,
+): void {
+  const w4 = w & ~3;
+  const zero = i32x4.splat(0);
+  const one = i32x4.splat(1);
+  const infV = i32x4.splat(INF);
+  for (let j: i32 = 0; j < w; j++) {
+    store<i32>(v + ((<usize>j) << 2), INF);
+    store<i32>(hv + ((<usize>j) << 2), 0);
+  }
+  for (let y: i32 = 0; y < h; y++) {
+    const row = (<usize>(y * w)) << 2;
+    let j: i32 = 0;
+    for (; j < w4; j += 4) {
+      const o = (<usize>j) << 2;
+      const l = v128.load(labels + row + o);
+      const bg = i32x4.eq(l, zero);
+      const d = v128.and(i32x4.min_s(i32x4.add(v128.load(v + o), one), infV), bg);
+      const lab = v128.bitselect(v128.load(hv + o), l, bg);
+      v128.store(v + o, d);
+      v128.store(hv + o, lab);
+      v128.store(d1 + row + o, d);
+      v128.store(d2 + row + o, lab);
+    }
+    for (; j < w; j++) {
+      const o = (<usize>j) << 2;
+      const l = load<i32>(labels + row + o);
+      const d = l == 0 ? min<i32>(load<i32>(v + o) + 1, INF) : 0;
+      const lab = l == 0 ? load<i32>(hv + o) : l;
+      store<i32>(v + o, d);
+      store<i32>(hv + o, lab);
+      store<i32>(d1 + row + o, d);
+      store<i32>(d2 + row + o, lab);
+    }
+  }
+  for (let j: i32 = 0; j < w; j++) {
+    store<i32>(v + ((<usize>j) << 2), INF);
+    store<i32>(hv + ((<usize>j) << 2), 0);
+  }
+  for (let y: i32 = h - 1; y >= 0; y--) {
+    const row = (<usize>(y * w)) << 2;
+    let j: i32 = 0;
+    for (; j < w4; j += 4) {
+      const o = (<usize>j) << 2;
+      const l = v128.load(labels + row + o);
+      const bg = i32x4.eq(l, zero);
+      v128.store(v + o, v128.and(i32x4.min_s(i32x4.add(v128.load(v + o), one), infV), bg));
+      v128.store(hv + o, v128.bitselect(v128.load(hv + o), l, bg));
+    }
+    for (; j < w; j++) {
+      const o = (<usize>j) << 2;
+      const l = load<i32>(labels + row + o);
+      store<i32>(v + o, l == 0 ? min<i32>(load<i32>(v + o) + 1, INF) : 0);
+      store<i32>(hv + o, l == 0 ? load<i32>(hv + o) : l);
+    }
+    const rEnd = load<i32>(rows + ((<usize>(y + 1)) << 2));
+    for (let ri = load<i32>(rows + ((<usize>y) << 2)); ri < rEnd; ri++) {
+      const xs = load<i32>(runs + ((<usize>ri) << 3));
+      const xe = load<i32>(runs + ((<usize>ri) << 3), 4);
+      const lLab = xs > 0 ? load<i32>(labels + row + ((<usize>(xs - 1)) << 2)) : 0;
+      const rLab = xe < w ? load<i32>(labels + row + ((<usize>xe) << 2)) : 0;
+      let reach: i32 = 0;
+      for (let x = xs; x < xe; x++) {
+        const o = (<usize>x) << 2;
+        // Best two distances with distinct labels among the four candidates, without branches (they
+        // would be mispredicted half the time); a missing candidate has distance INF.
+        let b1: i32 = select<i32>(x - xs + 1, INF, lLab != 0);
+        let l1: i32 = lLab;
+        let b2: i32 = INF;
+        let dd: i32 = select<i32>(xe - x, INF, rLab != 0);
+        let ll: i32 = rLab;
+        let lt = dd < b1;
+        let ne = ll != l1;
+        b2 = select<i32>(select<i32>(b1, b2, ne), select<i32>(min<i32>(b2, dd), b2, ne), lt);
+        b1 = select<i32>(dd, b1, lt);
+        l1 = select<i32>(ll, l1, lt);
+        dd = load<i32>(d1 + row + o);
+        ll = load<i32>(d2 + row + o);
+        lt = dd < b1;
+        ne = ll != l1;
+        b2 = select<i32>(select<i32>(b1, b2, ne), select<i32>(min<i32>(b2, dd), b2, ne), lt);
+        b1 = select<i32>(dd, b1, lt);
+        l1 = select<i32>(ll, l1, lt);
+        dd = load<i32>(v + o);
+        ll = load<i32>(hv + o);
+        b2 = select<i32>(select<i32>(b1, b2, ll != l1), select<i32>(min<i32>(b2, dd), b2, ll != l1), dd < b1);
+        const u = min<i32>(b2, r);
+        reach = max<i32>(reach, u);
+      }
+      store<i32>(runU + ((<usize>ri) << 2), reach);
+    }
+  }
+}
+
+/**
  * Weight map of a labelled image. labels: i32 w×h from weightsLabel (0 = background, 1..count cells).
  * balanced != 0 uses N / (2·N_c) per class (1 for an absent class), else wBg / wFg.
  * out: f32 w×h. Scratch: d1, d2, g (i32, w×h), v, hv (i32, w), box (i32, 4·(count+1)),
- * rows (i32, h+1), runs (i32, 2·ceil(w/2)·h).
+ * rows (i32, h+1), runs (i32, 2·ceil(w/2)·h), runU (i32, ceil(w/2)·h).
  * Returns 0 or a negative error code.
  */
 export function weightsMap(
@@ -203,6 +349,7 @@ export function weightsMap(
   box: usize,
   rows: usize,
   runs: usize,
+  runU: usize,
 ): i32 {
   if (!validSize(w, h)) return ERR_SIZE;
   const n = w * h;
@@ -275,6 +422,8 @@ export function weightsMap(
     return 0;
   }
 
+  runReach(labels, w, h, r, d1, d2, v, hv, rows, runs, runU);
+
   const infV = i32x4.splat(INF);
   for (let i: i32 = 0; i < n4; i += 4) {
     v128.store(d1 + ((<usize>i) << 2), infV);
@@ -305,6 +454,7 @@ export function weightsMap(
       hv,
       rows,
       runs,
+      runU,
     );
   }
 

@@ -24,6 +24,7 @@ type MapFn = (
   box: number,
   rows: number,
   runs: number,
+  runU: number,
 ) => number;
 
 const MESSAGES: Record<number, string> = {
@@ -31,6 +32,11 @@ const MESSAGES: Record<number, string> = {
   [-2]: 'invalid option',
   [-3]: 'label image holds a value outside 0..count',
 };
+
+/** Scratch bytes of weightsLabel: row starts, then [start, end) and a parent entry per run. */
+function labelScratchBytes(width: number, height: number): number {
+  return 4 * (height + 1) + 12 * Math.ceil(width / 2) * height;
+}
 
 function check(code: number, what: string): number {
   if (code < 0) throw new WeightsInputError(`${what}: ${MESSAGES[code] ?? `kernel error ${code}`}`);
@@ -49,9 +55,9 @@ export function wasmLabelComponents(
     const m = s.input(mask);
     // Every output element is written by the kernel: no need to zero-fill.
     const labels = s.alloc(4 * n);
-    const parent = s.alloc(4 * (n + 1));
+    const scratch = s.alloc(labelScratchBytes(width, height));
     const count = check(
-      kernel<LabelFn>('weightsLabel')(m, width, height, connectivity, labels, parent),
+      kernel<LabelFn>('weightsLabel')(m, width, height, connectivity, labels, scratch),
       'labelComponents',
     );
     return { labels: copyOut(Int32Array, labels, n), count };
@@ -92,8 +98,8 @@ export function wasmWeightMap(
   return withScope((s) => {
     const m = s.input(label);
     const labels = s.alloc(4 * n);
-    // The union-find scratch is dead once labelling is done; the map reuses it for the vertical pass.
-    const scratch = s.alloc(4 * (n + 1));
+    // The labelling scratch is dead once labelling is done; the map reuses it for the vertical pass.
+    const scratch = s.alloc(Math.max(labelScratchBytes(width, height), 4 * n));
     const count = check(
       kernel<LabelFn>('weightsLabel')(m, width, height, p.connectivity, labels, scratch),
       'weightMap',
@@ -107,6 +113,7 @@ export function wasmWeightMap(
     // Background runs: at most ceil(width / 2) [start, end) pairs per row.
     const rows = s.alloc(4 * (height + 1));
     const runs = s.alloc(8 * Math.ceil(width / 2) * height);
+    const runU = s.alloc(4 * Math.ceil(width / 2) * height);
     const cw = p.classWeights;
     check(
       kernel<MapFn>('weightsMap')(
@@ -128,6 +135,7 @@ export function wasmWeightMap(
         box,
         rows,
         runs,
+        runU,
       ),
       'weightMap',
     );

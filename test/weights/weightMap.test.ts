@@ -104,6 +104,28 @@ describe('weights/weightMap', () => {
     expectMatchesReference(diag, 30, 20, { connectivity: 8 });
   });
 
+  it('matches the reference where the row/column bound on d2 is loose: rings, holes, diagonals', () => {
+    // A ring cell around a background hole (every axis neighbour of a hole pixel is the ring, so its
+    // second cell is only found beyond the ring), small cells inside the hole and outside, and thin
+    // diagonal strips whose nearest cells lie off the pixel's row and column.
+    const w = 70;
+    const h = 64;
+    const m = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const r = Math.hypot(x - 30, y - 30);
+        if (r >= 14 && r < 17) m[y * w + x] = 1;
+        if (Math.hypot(x - 27, y - 33) < 2) m[y * w + x] = 1;
+        if ((x + y) % 9 < 3 && x > 50 && y > 8) m[y * w + x] = 1;
+        if (x - y > 40 && x - y < 43 && y < 20) m[y * w + x] = 1;
+      }
+    }
+    for (const sigma of [2, 5, 12]) {
+      expectMatchesReference(m, w, h, { sigma });
+      expectMatchesReference(m, w, h, { sigma, connectivity: 8 });
+    }
+  });
+
   it('treats the border term as 0 only where it is below 1e-6', () => {
     // Two one-pixel cells 20 apart on a line: the middle pixel has d1 + d2 = 20.
     const m = new Uint8Array(41);
