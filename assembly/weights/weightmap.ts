@@ -370,33 +370,28 @@ export function weightsMap(
   for (let y: i32 = 0; y < h; y++) {
     store<i32>(rows + ((<usize>y) << 2), ri);
     const lrow = labels + ((<usize>(y * w)) << 2);
-    let inRun = false;
-    for (let x: i32 = 0; x < w; x++) {
+    // Run by run: a run of one label updates its box once, and SIMD skips four equal labels at once.
+    let x: i32 = 0;
+    while (x < w) {
+      const xs = x;
       const l = load<i32>(lrow + ((<usize>x) << 2));
+      const lv = i32x4.splat(l);
+      while (x + 4 <= w && i32x4.all_true(i32x4.eq(v128.load(lrow + ((<usize>x) << 2)), lv))) x += 4;
+      while (x < w && load<i32>(lrow + ((<usize>x) << 2)) == l) x++;
       if (l == 0) {
-        if (!inRun) {
-          store<i32>(runs + ((<usize>ri) << 3), x);
-          inRun = true;
-        }
-        continue;
-      }
-      if (inRun) {
+        store<i32>(runs + ((<usize>ri) << 3), xs);
         store<i32>(runs + ((<usize>ri) << 3), x, 4);
         ri++;
-        inRun = false;
+        continue;
       }
       if (l < 0 || l > count) return ERR_LABEL;
-      nFg++;
+      nFg += x - xs;
       const b = box + ((<usize>l) << 4);
-      if (x < load<i32>(b)) store<i32>(b, x);
-      if (x > load<i32>(b, 4)) store<i32>(b, x, 4);
-      // Raster order: the first pixel seen has the smallest y, the latest the largest.
+      if (xs < load<i32>(b)) store<i32>(b, xs);
+      if (x - 1 > load<i32>(b, 4)) store<i32>(b, x - 1, 4);
+      // Raster order: the first run seen has the smallest y, the latest the largest.
       if (load<i32>(b, 8) < 0) store<i32>(b, y, 8);
       store<i32>(b, y, 12);
-    }
-    if (inRun) {
-      store<i32>(runs + ((<usize>ri) << 3), w, 4);
-      ri++;
     }
   }
   store<i32>(rows + ((<usize>h) << 2), ri);
