@@ -13,8 +13,9 @@ import type {
 } from '@tensorflow/tfjs-layers/dist/layers/normalization.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 
-/** Kernel name of the fused training forward (see src/backend/kernels/batchNormTrain.ts). */
+/** Kernel names of the fused training forward and its gradient (src/backend/kernels/batchNormTrain.ts). */
 const TRAIN_KERNEL = 'UNetBatchNormTrain';
+const GRAD_KERNEL = 'UNetBatchNormTrainGrad';
 
 /** The stock layer's private fields we read (tfjs-layers 4.22). */
 interface BnInternals {
@@ -35,9 +36,13 @@ interface BnInternals {
 const StockBatchNormalization = tfl.layers.batchNormalization({ name: 'unet_bn_probe' })
   .constructor as typeof BatchNormalization;
 
-/** True when the fused training kernel can run now (current backend 'wasm', kernel registered). */
+/** True when the fused training kernels can run now (current backend 'wasm', both kernels registered). */
 export function fusedBatchNormAvailable(): boolean {
-  return tf.getBackend() === 'wasm' && tf.getKernel(TRAIN_KERNEL, 'wasm') !== undefined;
+  return (
+    tf.getBackend() === 'wasm' &&
+    tf.getKernel(TRAIN_KERNEL, 'wasm') !== undefined &&
+    tf.getKernel(GRAD_KERNEL, 'wasm') !== undefined
+  );
 }
 
 /** True for batch-norm layers: ours ('UNetBatchNorm') and the stock 'BatchNormalization'. */
