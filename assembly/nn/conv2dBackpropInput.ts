@@ -185,3 +185,85 @@ export function nnConv2dBackpropInput(
   }
   return 0;
 }
+
+/**
+ * The same input gradient for few input channels (the U-Net's first layer has one): vectorised
+ * over the output channels instead of 8 input channels, so nothing is computed for padding.
+ *
+ *   dx[b, iy, ix, ci] = Σ_{kh, kw} hsum(Σ_{co/4} dy[b, oy, ox, co:co+4] · w[kh, kw, ci, co:co+4])
+ *
+ * Layout contract: dy is [batch, outH, outW, co4] and w is [fh, fw, ci, co4], co4 a multiple of 4
+ * with zero padding; dx is [batch, inH, inW, ci] and every element of it is written. Taps that fall
+ * outside dy contribute zero. Returns 0, or NN_BAD_ARGS.
+ */
+export function nnConv2dBackpropInputNarrow(
+  dyPtr: usize,
+  wPtr: usize,
+  dxPtr: usize,
+  batch: i32,
+  inH: i32,
+  inW: i32,
+  ci: i32,
+  outH: i32,
+  outW: i32,
+  co4: i32,
+  fh: i32,
+  fw: i32,
+  sh: i32,
+  sw: i32,
+  pt: i32,
+  pl: i32,
+): i32 {
+  if (batch <= 0 || inH <= 0 || inW <= 0 || outH <= 0 || outW <= 0 || ci <= 0) return NN_BAD_ARGS;
+  if (co4 <= 0 || (co4 & 3) != 0) return NN_BAD_ARGS;
+  if (fh <= 0 || fw <= 0 || sh <= 0 || sw <= 0 || pt < 0 || pl < 0) return NN_BAD_ARGS;
+  if (dyPtr == 0 || wPtr == 0 || dxPtr == 0) return NN_BAD_ARGS;
+  const dyPix = <usize>co4 * 4;
+  const dyRow = <usize>outW * dyPix;
+  const wTap = <usize>ci * dyPix; // bytes per tap of w
+  const co8 = co4 & ~7;
+  for (let b = 0; b < batch; b++) {
+    const dyImg = dyPtr + <usize>b * <usize>outH * dyRow;
+    for (let iy = 0; iy < inH; iy++) {
+      for (let ix = 0; ix < inW; ix++) {
+        const dx = dxPtr + ((<usize>b * <usize>inH + <usize>iy) * <usize>inW + <usize>ix) * <usize>ci * 4;
+        for (let c = 0; c < ci; c++) {
+          let a0 = f32x4.splat(0);
+          let a1 = f32x4.splat(0);
+          for (let kh = 0; kh < fh; kh++) {
+            const ty = iy + pt - kh;
+            if (ty < 0 || ty % sh != 0) continue;
+            const oy = ty / sh;
+            if (oy >= outH) continue;
+            for (let kw = 0; kw < fw; kw++) {
+              const tx = ix + pl - kw;
+              if (tx < 0 || tx % sw != 0) continue;
+              const ox = tx / sw;
+              if (ox >= outW) continue;
+              const g = dyImg + <usize>oy * dyRow + <usize>ox * dyPix;
+              const w = wPtr + <usize>(kh * fw + kw) * wTap + <usize>c * dyPix;
+              let o: i32 = 0;
+              for (; o < co8; o += 8) {
+                const q = (<usize>o) << 2;
+                a0 = f32x4.add(a0, f32x4.mul(v128.load(g + q), v128.load(w + q)));
+                a1 = f32x4.add(a1, f32x4.mul(v128.load(g + q, 16), v128.load(w + q, 16)));
+              }
+              if (o < co4) {
+                const q = (<usize>o) << 2;
+                a0 = f32x4.add(a0, f32x4.mul(v128.load(g + q), v128.load(w + q)));
+              }
+            }
+          }
+          const s = f32x4.add(a0, a1);
+          store<f32>(
+            dx + ((<usize>c) << 2),
+            f32x4.extract_lane(s, 0) +
+              f32x4.extract_lane(s, 1) +
+              (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3)),
+          );
+        }
+      }
+    }
+  }
+  return 0;
+}

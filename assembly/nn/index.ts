@@ -2,6 +2,6 @@
 // assembly/index.ts.
 export { NN_BAD_ARGS } from './errors';
 export { nnConv2dBackpropFilter } from './conv2dBackpropFilter';
-export { nnConv2dBackpropInput, nnTransposeFilter } from './conv2dBackpropInput';
+export { nnConv2dBackpropInput, nnConv2dBackpropInputNarrow, nnTransposeFilter } from './conv2dBackpropInput';
 export { nnBatchNormForward, nnBatchNormBackward, nnBatchNormScratchBytes } from './batchNorm';
 export { nnAdamUpdate } from './adam';

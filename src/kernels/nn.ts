@@ -264,6 +264,9 @@ export function conv2dBackpropFilter(
   return dst;
 }
 
+/** At most this many input channels, dx runs the narrow kernel (see conv2dBackpropInput). */
+const NARROW_INPUT_CHANNELS = 4;
+
 type TransposeFilterFn = (w: number, wt: number, taps: number, ci: number, co: number, ci8: number) => number;
 
 /** Copies [pixels, cPad] rows from `src` into `dst` ([pixels, c]), dropping padded channels. */
@@ -309,7 +312,11 @@ export function conv2dBackpropInput(
   const dst = out ?? new Float32Array(dxLen);
   if (dst.length !== dxLen)
     throw new NnKernelError(`conv2dBackpropInput: out has ${dst.length} floats, expected ${dxLen}`);
-  const ci8 = roundUp(g.inC, 8);
+  // Few input channels (the first layer's image): the narrow kernel vectorises over the output
+  // channels instead of 8 input channels, so nothing is computed for channel padding.
+  const narrow = g.inC <= NARROW_INPUT_CHANNELS;
+  const ciK = narrow ? g.inC : roundUp(g.inC, 8); // dx channels as the kernel writes them
+  const coK = narrow ? roundUp(g.outC, 4) : g.outC; // dy channels as the kernel reads them
   // A zero border around dy makes every tap of every tile land inside it, so the kernel runs
   // its 4-pixel fast path everywhere (edge pixels would otherwise go one by one).
   const bt = Math.max(0, Math.ceil((g.filterH - 1 - g.padTop) / g.strideH));
@@ -318,18 +325,19 @@ export function conv2dBackpropInput(
   const br = Math.max(0, Math.floor((g.inW - 1 + g.padLeft) / g.strideW) - (g.outW - 1));
   const ph = g.outH + bt + bb;
   const pw = g.outW + bl + br;
-  const dyImg = ph * pw * g.outC; // floats per padded dy image
-  const dxImg = imgPixels * ci8; // floats per padded dx image
-  const wtLen = taps * g.outC * ci8;
-  const run = kernel<BackpropFilterFn>('nnConv2dBackpropInput') as (...a: number[]) => number;
+  const dyImg = ph * pw * coK; // floats per padded dy image
+  const dxImg = imgPixels * ciK; // floats per padded dx image
+  const wtLen = taps * coK * ciK;
+  const name = narrow ? 'nnConv2dBackpropInputNarrow' : 'nnConv2dBackpropInput';
+  const run = kernel<BackpropFilterFn>(name) as (...a: number[]) => number;
   const args = (batch: number): number[] => [
     batch,
     g.inH,
     g.inW,
-    ci8,
+    ciK,
     ph,
     pw,
-    g.outC,
+    coK,
     g.filterH,
     g.filterW,
     g.strideH,
@@ -342,12 +350,18 @@ export function conv2dBackpropInput(
   const mine = (helper !== null ? splitImages(g) : 0) || g.batch;
   const theirs = g.batch - mine;
   withScope((scope) => {
-    const wp = scope.input(w);
-    const wtp = scope.output(Float32Array, wtLen);
-    const rt = kernel<TransposeFilterFn>('nnTransposeFilter')(wp, wtp, taps, g.inC, g.outC, ci8);
-    if (rt !== 0) throw new NnKernelError(`nnTransposeFilter rejected its arguments (code ${rt})`);
+    let wtp: number;
+    if (narrow) {
+      // [taps·ci, co] -> [taps·ci, co4], zero-padded.
+      wtp = inputPadded(scope, w, taps * g.inC, g.outC, coK);
+    } else {
+      const wp = scope.input(w);
+      wtp = scope.output(Float32Array, wtLen);
+      const rt = kernel<TransposeFilterFn>('nnTransposeFilter')(wp, wtp, taps, g.inC, g.outC, ciK);
+      if (rt !== 0) throw new NnKernelError(`nnTransposeFilter rejected its arguments (code ${rt})`);
+    }
     let dyp: number;
-    if (bt + bl + bb + br === 0) {
+    if (bt + bl + bb + br === 0 && coK === g.outC) {
       dyp = scope.input(dy);
     } else {
       dyp = scope.output(Float32Array, g.batch * dyImg);
@@ -356,7 +370,9 @@ export function conv2dBackpropInput(
       for (let b = 0; b < g.batch; b++) {
         for (let y = 0; y < g.outH; y++) {
           const s = (b * g.outH + y) * row;
-          pad.set(dy.subarray(s, s + row), ((b * ph + y + bt) * pw + bl) * g.outC);
+          const d = ((b * ph + y + bt) * pw + bl) * coK;
+          if (coK === g.outC) pad.set(dy.subarray(s, s + row), d);
+          else writePadded(pad, d, dy.subarray(s, s + row), g.outW, g.outC, coK);
         }
       }
     }
@@ -369,7 +385,7 @@ export function conv2dBackpropInput(
       stage.set(view(Float32Array, dyp + mine * dyImg * 4, dyn), 0);
       stage.set(view(Float32Array, wtp, wtLen), dyn);
       helper.start(
-        'nnConv2dBackpropInput',
+        name,
         [
           [0, dyn, 1],
           [dyn, wtLen, 1],
@@ -381,8 +397,8 @@ export function conv2dBackpropInput(
     const t0 = performance.now();
     const rc = run(dyp, wtp, dxp, ...args(mine));
     const t1 = performance.now();
-    if (rc !== 0) throw new NnKernelError(`nnConv2dBackpropInput rejected its arguments (code ${rc})`);
-    unpad(dst, 0, view(Float32Array, dxp, mine * dxImg), mine * imgPixels, g.inC, ci8);
+    if (rc !== 0) throw new NnKernelError(`${name} rejected its arguments (code ${rc})`);
+    unpad(dst, 0, view(Float32Array, dxp, mine * dxImg), mine * imgPixels, g.inC, ciK);
     if (theirs > 0) {
       if (helper !== null && stage !== null && finishSplit(helper, t0, t1)) {
         const o = theirs * dyImg + wtLen;
@@ -392,18 +408,18 @@ export function conv2dBackpropInput(
           stage.subarray(o, o + theirs * dxImg),
           theirs * imgPixels,
           g.inC,
-          ci8,
+          ciK,
         );
       } else {
         const rc2 = run(dyp + mine * dyImg * 4, wtp, dxp + mine * dxImg * 4, ...args(theirs));
-        if (rc2 !== 0) throw new NnKernelError(`nnConv2dBackpropInput rejected its arguments (code ${rc2})`);
+        if (rc2 !== 0) throw new NnKernelError(`${name} rejected its arguments (code ${rc2})`);
         unpad(
           dst,
           mine * imgPixels * g.inC,
           view(Float32Array, dxp + mine * dxImg * 4, theirs * dxImg),
           theirs * imgPixels,
           g.inC,
-          ci8,
+          ciK,
         );
       }
     }

@@ -21,7 +21,11 @@ export const CTRL = {
 export const CTRL_WORDS = 64;
 export const CMD = { run: 1, setStaging: 2, exit: 3 } as const;
 export const BUF = { in: 1, out: 2 } as const;
-export const NN_HELPER_KERNELS = ['nnConv2dBackpropFilter', 'nnConv2dBackpropInput'] as const;
+export const NN_HELPER_KERNELS = [
+  'nnConv2dBackpropFilter',
+  'nnConv2dBackpropInput',
+  'nnConv2dBackpropInputNarrow',
+] as const;
 
 /** What the nn wrappers need from a helper thread. */
 export interface NnHelper {

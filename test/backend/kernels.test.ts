@@ -36,6 +36,8 @@ const CASES: Case[] = [
   { x: [1, 10, 9, 2], f: [3, 2, 2, 6], s: [2, 1], pad: 'same' }, // non-square filter and stride
   { x: [1, 12, 12, 9], f: [5, 5, 9, 17], s: [3, 3], pad: 'same' },
   { x: [2, 16, 16, 24], f: [3, 3, 24, 16], s: [1, 1], pad: 'same' },
+  { x: [2, 12, 10, 1], f: [3, 3, 1, 16], s: [1, 1], pad: 'same' }, // U-Net first layer (narrow dx)
+  { x: [1, 9, 8, 4], f: [3, 3, 4, 7], s: [1, 2], pad: 'valid' }, // narrow dx, padded outC
 ];
 
 function randn(rng: Rng, n: number): Float32Array {

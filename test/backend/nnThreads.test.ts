@@ -11,6 +11,22 @@ import { startNnHelperThread, stopNnHelperThread } from '../../src/node/nnThread
 import { conv2dBackpropFilterRef, conv2dBackpropInputRef } from '../../src/backend/reference/conv2dGrad.js';
 import { Rng } from '../../src/random/index.js';
 
+const UNET_FIRST: Conv2dGeometry = {
+  batch: 2,
+  inH: 10,
+  inW: 11,
+  inC: 1,
+  outH: 10,
+  outW: 11,
+  outC: 16,
+  filterH: 3,
+  filterW: 3,
+  strideH: 1,
+  strideW: 1,
+  padTop: 1,
+  padLeft: 1,
+};
+
 const GEOMS: Conv2dGeometry[] = [
   {
     batch: 2,
@@ -57,6 +73,9 @@ const GEOMS: Conv2dGeometry[] = [
     padTop: 0,
     padLeft: 0,
   },
+  // Few input channels: dx runs the narrow kernel (the U-Net's first layer; odd outC is padded).
+  { ...UNET_FIRST, batch: 2 },
+  { ...UNET_FIRST, batch: 3, inC: 3, outC: 6, strideH: 2, strideW: 2, outH: 5, outW: 6 },
 ];
 
 function randn(rng: Rng, n: number): Float32Array {
