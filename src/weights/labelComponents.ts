@@ -16,8 +16,8 @@ export interface LabeledComponents {
 }
 
 /**
- * Connected components of the nonzero pixels of a row-major `width × height` mask (WASM, two-pass
- * union-find, linear time). Components are numbered 1..count in raster order of their first pixel:
+ * Connected components of the nonzero pixels of a row-major `width × height` mask (WASM, union-find
+ * over the runs of nonzero pixels of each row, linear time). Components are numbered 1..count in raster order of their first pixel:
  * the component containing the first nonzero pixel (scanning rows top to bottom, each left to
  * right) is 1, the next component to appear is 2, and so on. Background is 0.
  * @throws WeightsInputError on a wrong length, size or connectivity.
