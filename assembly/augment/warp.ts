@@ -10,9 +10,6 @@ import { E_ARGS, E_MEMORY, inMemory, validSize, reflectIndex } from './util';
 /** Coordinates are clamped to +-BIG before flooring so every index fits an i32 (NaN -> BIG). */
 const BIG: f32 = 4194304.0;
 
-/** Output columns per strip (a multiple of 4). */
-const STRIP: i32 = 128;
-
 /**
  * Vector constants, loaded from memory once per call: V8 rebuilds a v128.const in every loop
  * iteration, but keeps a loaded value in a register. Layout: lanes 0..3 as i32; BIG; 0.5;
@@ -22,16 +19,16 @@ const CONSTS: usize = memory.data<i32>([0, 1, 2, 3, 0x4a800000, 0x3f000000, 0x4b
 
 /** The per-4-pixel steps, inlined into the loops (decorated static methods: prettier-safe). */
 abstract class Lanes {
-  /**
-   * i32 of an integer-valued f32x4 with |v| <= 2^22 (every floored, clamped coordinate): adding
-   * 1.5 * 2^23 puts the integer in the low mantissa bits exactly, so two cheap ops replace
-   * trunc_sat's long NaN/overflow-safe sequence.
-   */
   /** s clamped to [-BIG, BIG], NaN -> BIG (f32x4.pmin(BIG, s) then pmax(-BIG, .)). */
   @inline static clamp(s: v128, big: v128): v128 {
     return f32x4.pmax(f32x4.neg(big), f32x4.pmin(big, s));
   }
 
+  /**
+   * i32 of an integer-valued f32x4 with |v| <= 2^22 (every floored, clamped coordinate): adding
+   * 1.5 * 2^23 puts the integer in the low mantissa bits exactly, so two cheap ops replace
+   * trunc_sat's long NaN/overflow-safe sequence.
+   */
   @inline static toIndex(v: v128, magic: v128, magicBits: v128): v128 {
     return i32x4.sub(f32x4.add(v, magic), magicBits);
   }
@@ -290,68 +287,63 @@ function warpImpl<T>(
   const wm1 = f32x4.splat(<f32>(w - 1));
   const hm1 = f32x4.splat(<f32>(h - 1));
   const hasField = dx != 0;
-  // Strips of STRIP output columns, top to bottom: the source pixels a rotated strip reads stay
-  // in cache from one row to the next, where whole rows of a rotated image would not.
-  for (let x0 = 0; x0 < outW; x0 += STRIP) {
-    const xEnd = outW - x0 < STRIP ? outW : x0 + STRIP;
-    for (let y = 0; y < outH; y++) {
-      const v: f32 = <f32>(y + offY) - cy;
-      const rowX = f32x4.splat(b * v + ox);
-      const rowY = f32x4.splat(d * v + oy);
-      const rowIdx = <usize>y * <usize>outW;
-      // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
-      let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x0), lane)), cx);
-      for (let x = x0; x < xEnd; x += 4, u = f32x4.add(u, four)) {
-        const count = outW - x < 4 ? outW - x : 4;
-        let sx = f32x4.add(f32x4.mul(a, u), rowX);
-        let sy = f32x4.add(f32x4.mul(c, u), rowY);
-        const i = rowIdx + <usize>x;
-        if (hasField) {
-          let fx: v128, fy: v128;
-          if (count == 4) {
-            fx = v128.load(dx + (i << 2));
-            fy = v128.load(dy + (i << 2));
-          } else {
-            fx = f32x4.splat(0);
-            fy = f32x4.splat(0);
-            fx = v128.load32_lane(dx + (i << 2), fx, 0);
-            fy = v128.load32_lane(dy + (i << 2), fy, 0);
-            if (count > 1) {
-              fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
-              fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
-            }
-            if (count > 2) {
-              fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
-              fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
-            }
-          }
-          sx = f32x4.add(sx, fx);
-          sy = f32x4.add(sy, fy);
-        }
-        let r: v128;
-        if (nearest) {
-          r = Lanes.sampleNearest<T>(
-            src,
-            w,
-            h,
-            sx,
-            sy,
-            constant,
-            cval,
-            wv,
-            wf,
-            hf,
-            half,
-            big,
-            magic,
-            magicBits,
-          );
+  for (let y = 0; y < outH; y++) {
+    const v: f32 = <f32>(y + offY) - cy;
+    const rowX = f32x4.splat(b * v + ox);
+    const rowY = f32x4.splat(d * v + oy);
+    const rowIdx = <usize>y * <usize>outW;
+    // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
+    let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
+    for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
+      const count = outW - x < 4 ? outW - x : 4;
+      let sx = f32x4.add(f32x4.mul(a, u), rowX);
+      let sy = f32x4.add(f32x4.mul(c, u), rowY);
+      const i = rowIdx + <usize>x;
+      if (hasField) {
+        let fx: v128, fy: v128;
+        if (count == 4) {
+          fx = v128.load(dx + (i << 2));
+          fy = v128.load(dy + (i << 2));
         } else {
-          r = Lanes.sampleLinear<T>(src, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits);
-          if (!isFloat<T>()) r = Lanes.roundU8(r);
+          fx = f32x4.splat(0);
+          fy = f32x4.splat(0);
+          fx = v128.load32_lane(dx + (i << 2), fx, 0);
+          fy = v128.load32_lane(dy + (i << 2), fy, 0);
+          if (count > 1) {
+            fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
+            fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
+          }
+          if (count > 2) {
+            fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
+            fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
+          }
         }
-        Lanes.storeOut<T>(dst + (i << alignof<T>()), r, count);
+        sx = f32x4.add(sx, fx);
+        sy = f32x4.add(sy, fy);
       }
+      let r: v128;
+      if (nearest) {
+        r = Lanes.sampleNearest<T>(
+          src,
+          w,
+          h,
+          sx,
+          sy,
+          constant,
+          cval,
+          wv,
+          wf,
+          hf,
+          half,
+          big,
+          magic,
+          magicBits,
+        );
+      } else {
+        r = Lanes.sampleLinear<T>(src, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits);
+        if (!isFloat<T>()) r = Lanes.roundU8(r);
+      }
+      Lanes.storeOut<T>(dst + (i << alignof<T>()), r, count);
     }
   }
 }
@@ -458,75 +450,70 @@ export function augWarpPair(
   const wm1 = f32x4.splat(<f32>(w - 1));
   const hm1 = f32x4.splat(<f32>(h - 1));
   const labEnd = labX + labW;
-  // Strips of STRIP output columns, top to bottom: the source pixels a rotated strip reads stay
-  // in cache from one row to the next, where whole rows of a rotated image would not.
-  for (let x0 = 0; x0 < outW; x0 += STRIP) {
-    const xEnd = outW - x0 < STRIP ? outW : x0 + STRIP;
-    for (let y = 0; y < outH; y++) {
-      const v: f32 = <f32>(y + offY) - cy;
-      const rowX = f32x4.splat(b * v + ox);
-      const rowY = f32x4.splat(d * v + oy);
-      const rowIdx = <usize>y * <usize>outW;
-      const labRow = y >= labY && y < labY + labH;
-      // Label byte of image column 0 in this row (never dereferenced outside [labX, labEnd)).
-      const labBase = dstLab + <usize>(y - labY) * <usize>labW - <usize>labX;
-      // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
-      let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x0), lane)), cx);
-      for (let x = x0; x < xEnd; x += 4, u = f32x4.add(u, four)) {
-        const count = outW - x < 4 ? outW - x : 4;
-        let sx = f32x4.add(f32x4.mul(a, u), rowX);
-        let sy = f32x4.add(f32x4.mul(c, u), rowY);
-        const i = rowIdx + <usize>x;
-        if (dx != 0) {
-          let fx: v128, fy: v128;
-          if (count == 4) {
-            fx = v128.load(dx + (i << 2));
-            fy = v128.load(dy + (i << 2));
-          } else {
-            fx = f32x4.splat(0);
-            fy = f32x4.splat(0);
-            fx = v128.load32_lane(dx + (i << 2), fx, 0);
-            fy = v128.load32_lane(dy + (i << 2), fy, 0);
-            if (count > 1) {
-              fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
-              fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
-            }
-            if (count > 2) {
-              fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
-              fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
-            }
+  for (let y = 0; y < outH; y++) {
+    const v: f32 = <f32>(y + offY) - cy;
+    const rowX = f32x4.splat(b * v + ox);
+    const rowY = f32x4.splat(d * v + oy);
+    const rowIdx = <usize>y * <usize>outW;
+    const labRow = y >= labY && y < labY + labH;
+    // Label byte of image column 0 in this row (never dereferenced outside [labX, labEnd)).
+    const labBase = dstLab + <usize>(y - labY) * <usize>labW - <usize>labX;
+    // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
+    let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
+    for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
+      const count = outW - x < 4 ? outW - x : 4;
+      let sx = f32x4.add(f32x4.mul(a, u), rowX);
+      let sy = f32x4.add(f32x4.mul(c, u), rowY);
+      const i = rowIdx + <usize>x;
+      if (dx != 0) {
+        let fx: v128, fy: v128;
+        if (count == 4) {
+          fx = v128.load(dx + (i << 2));
+          fy = v128.load(dy + (i << 2));
+        } else {
+          fx = f32x4.splat(0);
+          fy = f32x4.splat(0);
+          fx = v128.load32_lane(dx + (i << 2), fx, 0);
+          fy = v128.load32_lane(dy + (i << 2), fy, 0);
+          if (count > 1) {
+            fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
+            fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
           }
-          sx = f32x4.add(sx, fx);
-          sy = f32x4.add(sy, fy);
+          if (count > 2) {
+            fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
+            fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
+          }
         }
-        Lanes.storeOut<f32>(
-          dstImg + (i << 2),
-          Lanes.sampleLinear<f32>(img, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits),
-          count,
+        sx = f32x4.add(sx, fx);
+        sy = f32x4.add(sy, fy);
+      }
+      Lanes.storeOut<f32>(
+        dstImg + (i << 2),
+        Lanes.sampleLinear<f32>(img, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits),
+        count,
+      );
+      if (labRow && x + 4 > labX && x < labEnd) {
+        const q = Lanes.sampleNearest<u8>(
+          lab,
+          w,
+          h,
+          sx,
+          sy,
+          constant,
+          cval,
+          wv,
+          wf,
+          hf,
+          half,
+          big,
+          magic,
+          magicBits,
         );
-        if (labRow && x + 4 > labX && x < labEnd) {
-          const q = Lanes.sampleNearest<u8>(
-            lab,
-            w,
-            h,
-            sx,
-            sy,
-            constant,
-            cval,
-            wv,
-            wf,
-            hf,
-            half,
-            big,
-            magic,
-            magicBits,
-          );
-          if (x >= labX && x + 4 <= labEnd) {
-            const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q);
-            v128.store32_lane(labBase + <usize>x, bytes, 0);
-          } else {
-            storeLabelLanes(labBase + <usize>x, q, x, labX, labEnd);
-          }
+        if (x >= labX && x + 4 <= labEnd) {
+          const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q);
+          v128.store32_lane(labBase + <usize>x, bytes, 0);
+        } else {
+          storeLabelLanes(labBase + <usize>x, q, x, labX, labEnd);
         }
       }
     }
