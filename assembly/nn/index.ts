@@ -5,3 +5,4 @@ export { nnConv2dBackpropFilter } from './conv2dBackpropFilter';
 export { nnConv2dBackpropInput, nnConv2dBackpropInputNarrow, nnTransposeFilter } from './conv2dBackpropInput';
 export { nnBatchNormForward, nnBatchNormBackward, nnBatchNormScratchBytes } from './batchNorm';
 export { nnAdamUpdate } from './adam';
+export { nnSumRows } from './sumRows';

@@ -7,6 +7,7 @@ import { tileConfig } from './kernels/tile.js';
 import { concatConfig, splitVConfig } from './kernels/concatSplit.js';
 import { maxPoolGradConfig } from './kernels/maxPoolGrad.js';
 import { adamUpdateConfig } from './kernels/adamUpdate.js';
+import { sumChannelsConfig } from './kernels/sumChannels.js';
 import {
   batchNormTrainConfig,
   batchNormTrainGradConfig,
@@ -25,6 +26,7 @@ export const WASM_KERNEL_NAMES = [
   'UNetBatchNormTrain',
   'UNetBatchNormTrainGrad',
   'UnetAdamUpdate',
+  'Sum',
 ] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
@@ -38,6 +40,7 @@ const ours: Record<WasmKernelName, KernelConfig> = {
   UNetBatchNormTrain: batchNormTrainConfig,
   UNetBatchNormTrainGrad: batchNormTrainGradConfig,
   UnetAdamUpdate: adamUpdateConfig,
+  Sum: sumChannelsConfig,
 };
 
 /**
