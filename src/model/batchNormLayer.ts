@@ -12,6 +12,7 @@ import type {
   BatchNormalizationLayerArgs,
 } from '@tensorflow/tfjs-layers/dist/layers/normalization.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
+import { BATCH_NORM_MAX_ELEMENTS } from '../kernels/nnBatchNorm.js';
 
 /** Kernel names of the fused training forward and its gradient (src/backend/kernels/batchNormTrain.ts). */
 const TRAIN_KERNEL = 'UNetBatchNormTrain';
@@ -72,6 +73,7 @@ export class UNetBatchNorm extends StockBatchNormalization {
       !training ||
       input === undefined ||
       input.dtype !== 'float32' ||
+      input.size > BATCH_NORM_MAX_ELEMENTS ||
       !lastAxis ||
       !me.center ||
       !me.scale ||
