@@ -1,4 +1,5 @@
-// UNetBatchNorm: the fused 'wasm' training kernels against a float64 oracle, and the layer against
+// UNetBatchNorm: the fused 'wasm' training kernels against the float64 oracle
+// (src/backend/reference/batchNorm.ts), and the layer against
 // tfjs-layers' stock BatchNormalization on 'cpu' (forward, dx, dgamma, dbeta, moving statistics),
 // fallback, tensor leaks, serialisation and a short training run.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import {
 } from '../../src/model/index.js';
 import { filesToArtifacts, modelToFiles } from '../../src/train/index.js';
 import { Rng } from '../../src/random/index.js';
+import { batchNormTrainRef } from '../../src/backend/reference/batchNorm.js';
 
 type BnArgs = NonNullable<Parameters<typeof tfl.layers.batchNormalization>[0]>;
 
@@ -36,53 +38,6 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-6): numbe
     den = Math.max(den, Math.abs(b[i]!));
   }
   return num / den;
-}
-
-/** Float64 oracle of training-mode batch norm over [n, c] and its gradients. */
-function oracle(
-  x: Float32Array,
-  gamma: Float32Array,
-  beta: Float32Array,
-  dy: Float32Array,
-  n: number,
-  c: number,
-  eps: number,
-): {
-  y: Float64Array;
-  mean: Float64Array;
-  variance: Float64Array;
-  dx: Float64Array;
-  dgamma: Float64Array;
-  dbeta: Float64Array;
-  dxScale: number;
-} {
-  const mean = new Float64Array(c);
-  const variance = new Float64Array(c);
-  for (let p = 0; p < n; p++) for (let k = 0; k < c; k++) mean[k]! += x[p * c + k]! / n;
-  for (let p = 0; p < n; p++) for (let k = 0; k < c; k++) variance[k]! += (x[p * c + k]! - mean[k]!) ** 2 / n;
-  const inv = Float64Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
-  const y = new Float64Array(n * c);
-  const dgamma = new Float64Array(c);
-  const dbeta = new Float64Array(c);
-  for (let p = 0; p < n; p++)
-    for (let k = 0; k < c; k++) {
-      const i = p * c + k;
-      const xh = (x[i]! - mean[k]!) * inv[k]!;
-      y[i] = xh * gamma[k]! + beta[k]!;
-      dbeta[k]! += dy[i]!;
-      dgamma[k]! += dy[i]! * xh;
-    }
-  const dx = new Float64Array(n * c);
-  // Size of the terms dx is summed from: the error bound when they cancel (n = 1 gives dx = 0).
-  let dxScale = 0;
-  for (let p = 0; p < n; p++)
-    for (let k = 0; k < c; k++) {
-      const i = p * c + k;
-      const xh = (x[i]! - mean[k]!) * inv[k]!;
-      dx[i] = ((gamma[k]! * inv[k]!) / n) * (n * dy[i]! - dbeta[k]! - xh * dgamma[k]!);
-      dxScale = Math.max(dxScale, Math.abs(gamma[k]! * inv[k]! * dy[i]!));
-    }
-  return { y, mean, variance, dx, dgamma, dbeta, dxScale };
 }
 
 beforeAll(async () => {
@@ -109,7 +64,7 @@ describe('nnBatchNorm kernels', () => {
       const beta = rand(rng, c);
       const dy = rand(rng, n * c);
       const eps = 1e-3;
-      const want = oracle(x, gamma, beta, dy, n, c, eps);
+      const want = batchNormTrainRef(x, gamma, beta, dy, n, c, eps);
       const f = {
         y: new Float32Array(n * c),
         mean: new Float32Array(c),
