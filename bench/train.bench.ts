@@ -8,6 +8,8 @@
 //   --threads N      XNNPACK threads of tfjs-wasm (default: all CPUs; 1 = single-threaded build)
 //   --helper 0|1     run half of our gradient kernels on a helper thread (default 1 with >= 2 CPUs)
 //   --ab-adam        also time the same model with stock tf.train.adam instead of the fused Adam
+//   --ab K1,K2       also time the same step with our kernels K1, K2 (names of WASM_KERNEL_NAMES)
+//                    unregistered, interleaved with ours (A/B in one process; e.g. --ab Sum)
 //
 // Prints the median wall-clock ms per full step (forward, backward, Adam) and the median CPU ms of
 // the process per step (steadier than wall time on a loaded machine). When `python3 -c 'import
@@ -18,7 +20,13 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { registerWasmKernels, unregisterWasmKernels, type BackendName } from '../src/backend/index.js';
+import {
+  registerWasmKernels,
+  unregisterWasmKernels,
+  WASM_KERNEL_NAMES,
+  type BackendName,
+  type WasmKernelName,
+} from '../src/backend/index.js';
 import { initNodeBackend, wasmThreadCount } from '../src/node/backend.js';
 import { nnHelper } from '../src/kernels/nnHelper.js';
 import { buildUNet } from '../src/model/index.js';
@@ -40,6 +48,7 @@ interface Config {
   threads: number | undefined;
   helper: boolean | undefined;
   abAdam: boolean;
+  ab: WasmKernelName[];
 }
 
 function parseArgs(argv: string[]): Config {
@@ -58,6 +67,7 @@ function parseArgs(argv: string[]): Config {
     threads: undefined,
     helper: undefined,
     abAdam: false,
+    ab: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -76,7 +86,14 @@ function parseArgs(argv: string[]): Config {
     else if (a === '--bn') cfg.bn = true;
     else if (a === '--profile') cfg.profile = true;
     else if (a === '--ab-adam') cfg.abAdam = true;
-    else if (a === '--stock') cfg.stock = true;
+    else if (a === '--ab') {
+      const names = (argv[++i] ?? '').split(',');
+      for (const n of names) {
+        if (!(WASM_KERNEL_NAMES as readonly string[]).includes(n))
+          throw new Error(`--ab: unknown kernel ${n}`);
+      }
+      cfg.ab = names as WasmKernelName[];
+    } else if (a === '--stock') cfg.stock = true;
     else if (a === '--no-torch') cfg.torch = false;
     else if (a === '--threads') cfg.threads = num();
     else if (a === '--helper') cfg.helper = num() !== 0;
@@ -307,6 +324,26 @@ async function main(): Promise<void> {
     runStock.dispose();
     rows.push(
       `| same, stock tf.train.adam | ${t.wallMs.toFixed(0)} | ${t.cpuMs.toFixed(0)} | ${t.mainMs.toFixed(0)} | ${(t.wallMs / ours.wallMs).toFixed(2)} |`,
+    );
+  }
+  if (cfg.ab.length > 0 && active === 'wasm') {
+    // Alternate blocks of steps with and without the kernels, so both see the same load.
+    const on: number[] = [];
+    const off: number[] = [];
+    const onCpu: number[] = [];
+    const offCpu: number[] = [];
+    for (let r = 0; r < 4; r++) {
+      for (const without of r % 2 ? [true, false] : [false, true]) {
+        if (without) unregisterWasmKernels(cfg.ab);
+        const t = timeSteps(run.step, { ...cfg, steps: Math.max(3, Math.ceil(cfg.steps / 2)), warmup: 1 });
+        registerWasmKernels();
+        (without ? off : on).push(t.wallMs);
+        (without ? offCpu : onCpu).push(t.cpuMs);
+      }
+    }
+    rows.push(
+      `| A/B, with ours (interleaved) | ${median(on).toFixed(0)} | ${median(onCpu).toFixed(0)} | – | ${(median(on) / ours.wallMs).toFixed(2)} |`,
+      `| A/B, without ${cfg.ab.join(', ')} (interleaved) | ${median(off).toFixed(0)} | ${median(offCpu).toFixed(0)} | – | ${(median(off) / ours.wallMs).toFixed(2)} |`,
     );
   }
   let stock: Timing | null = null;

@@ -8,6 +8,7 @@ import { concatConfig, splitVConfig } from './kernels/concatSplit.js';
 import { maxPoolGradConfig } from './kernels/maxPoolGrad.js';
 import { adamUpdateConfig } from './kernels/adamUpdate.js';
 import { sumChannelsConfig } from './kernels/sumChannels.js';
+import { identityConfig } from './kernels/identity.js';
 import {
   batchNormTrainConfig,
   batchNormTrainGradConfig,
@@ -27,6 +28,7 @@ export const WASM_KERNEL_NAMES = [
   'UNetBatchNormTrainGrad',
   'UnetAdamUpdate',
   'Sum',
+  'Identity',
 ] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
@@ -41,6 +43,7 @@ const ours: Record<WasmKernelName, KernelConfig> = {
   UNetBatchNormTrainGrad: batchNormTrainGradConfig,
   UnetAdamUpdate: adamUpdateConfig,
   Sum: sumChannelsConfig,
+  Identity: identityConfig,
 };
 
 /**
