@@ -8,6 +8,8 @@
 //   --threads N      XNNPACK threads of tfjs-wasm (default: all CPUs; 1 = single-threaded build)
 //   --helper 0|1     run half of our gradient kernels on a helper thread (default 1 with >= 2 CPUs)
 //   --ab-adam        also time the same model with stock tf.train.adam instead of the fused Adam
+//   --adaptive       stop sharing gradient kernels with the helper thread for a few calls when it
+//                    keeps the main thread waiting (nnSplitThreshold.adaptive; default off)
 //   --ab K1,K2       also time the same step with our kernels K1, K2 (names of WASM_KERNEL_NAMES)
 //                    unregistered, interleaved with ours (A/B in one process; e.g. --ab Sum)
 //
@@ -29,6 +31,7 @@ import {
 } from '../src/backend/index.js';
 import { initNodeBackend, wasmThreadCount } from '../src/node/backend.js';
 import { nnHelper } from '../src/kernels/nnHelper.js';
+import { nnSplitThreshold } from '../src/kernels/nn.js';
 import { buildUNet } from '../src/model/index.js';
 import { weightedCrossEntropy } from '../src/train/loss.js';
 import { FusedAdamOptimizer } from '../src/train/fusedAdam.js';
@@ -49,6 +52,7 @@ interface Config {
   helper: boolean | undefined;
   abAdam: boolean;
   ab: WasmKernelName[];
+  adaptive: boolean;
 }
 
 function parseArgs(argv: string[]): Config {
@@ -68,6 +72,7 @@ function parseArgs(argv: string[]): Config {
     helper: undefined,
     abAdam: false,
     ab: [],
+    adaptive: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -86,6 +91,7 @@ function parseArgs(argv: string[]): Config {
     else if (a === '--bn') cfg.bn = true;
     else if (a === '--profile') cfg.profile = true;
     else if (a === '--ab-adam') cfg.abAdam = true;
+    else if (a === '--adaptive') cfg.adaptive = true;
     else if (a === '--ab') {
       const names = (argv[++i] ?? '').split(',');
       for (const n of names) {
@@ -300,6 +306,7 @@ function timeTorch(cfg: Config): { ms: number; cpuMs: number; threads: number; v
 
 async function main(): Promise<void> {
   const cfg = parseArgs(process.argv.slice(2));
+  nnSplitThreshold.adaptive = cfg.adaptive;
   const active = await initNodeBackend(cfg.backend, {
     ...(cfg.threads === undefined ? {} : { threads: cfg.threads }),
     ...(cfg.helper === undefined ? {} : { helperThread: cfg.helper }),

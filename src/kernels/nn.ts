@@ -105,22 +105,27 @@ function inputPadded(scope: Scope, src: Float32Array, pixels: number, c: number,
 
 /**
  * Below `macs` multiply-adds a kernel call stays on one thread: waking the helper costs more.
- * Default 2^22 (about 1 ms of work). `adaptive` (default true) stops splitting for a while when
- * the helper keeps us waiting (see recordSplit). Tests lower `macs` and turn `adaptive` off to
- * exercise the split on tiny shapes.
+ * Default 2^22 (about 1 ms of work). `adaptive` (default false) stops splitting for a while when
+ * the helper keeps us waiting (see recordSplit); measured on 2 cores with light to moderate load,
+ * always splitting was faster (128² batch 2: ~400 vs ~485 ms per step; 256² batch 4: 2.7–2.9 vs
+ * 2.9–3.3 s), so it is opt-in. Tests lower `macs` to exercise the split on tiny shapes.
  */
-export const nnSplitThreshold = { macs: 1 << 22, adaptive: true };
+export const nnSplitThreshold = { macs: 1 << 22, adaptive: false };
 
 // When the machine is oversubscribed the helper thread gets no core when we need it, and waiting
-// for it costs more than doing its share ourselves. After a split call where we waited for the
-// helper longer than half of our own compute time, the next SKIP_CALLS calls stay on one thread
-// (about one training step), then splitting is tried again.
-const SKIP_CALLS = 50;
+// for it costs more than doing its share ourselves. A split call costs own + wait, the same call
+// on one thread about 2·own, so splitting loses only when we waited longer than our own compute
+// time: then the next SKIP_CALLS calls stay on one thread, and splitting is tried again. (Waiting
+// for half of our own time still gains 25 %; skipping whole steps on that cost 19 % of a 256²
+// batch-4 step on a lightly loaded 2-core machine.) Small calls wait for the helper's wake-up
+// and copies, a fixed ~1 ms that says nothing about the load: losses below SKIP_SLACK_MS are ignored.
+const SKIP_CALLS = 10;
+const SKIP_SLACK_MS = 1;
 const adapt = { skip: 0 };
 
 /** Records how a split call went: `ownMs` computing our share, `waitMs` waiting for the helper. */
 function recordSplit(ownMs: number, waitMs: number): void {
-  if (nnSplitThreshold.adaptive && waitMs > 0.5 * ownMs) adapt.skip = SKIP_CALLS;
+  if (nnSplitThreshold.adaptive && waitMs > ownMs + SKIP_SLACK_MS) adapt.skip = SKIP_CALLS;
 }
 
 /**

@@ -107,13 +107,14 @@ function checkAll(seed: number): void {
 
 describe('kernels/nn with a helper thread', () => {
   const threshold = nnSplitThreshold.macs;
+  const adaptive = nnSplitThreshold.adaptive;
   beforeAll(() => {
     nnSplitThreshold.macs = 0; // split every call with batch >= 2
     nnSplitThreshold.adaptive = false; // even when the loaded test machine keeps us waiting
   });
   afterAll(() => {
     nnSplitThreshold.macs = threshold;
-    nnSplitThreshold.adaptive = true;
+    nnSplitThreshold.adaptive = adaptive;
     stopNnHelperThread();
     setNnHelper(null);
   });
