@@ -6,3 +6,4 @@ export { nnConv2dBackpropInput, nnConv2dBackpropInputNarrow, nnTransposeFilter }
 export { nnBatchNormForward, nnBatchNormBackward, nnBatchNormScratchBytes } from './batchNorm';
 export { nnAdamUpdate } from './adam';
 export { nnSumRows } from './sumRows';
+export { nnCopyRuns, nnMaxPoolGrad } from './layout';

@@ -1,6 +1,8 @@
 // Concat and SplitV for 'wasm'. The stock kernels copy one `subarray` per outer index (Concat) or
 // go through the generic Slice (SplitV); for the U-Net's channel concatenation of skips that is
-// one tiny copy per pixel. These copy short runs with plain loops and long runs with `set`.
+// one tiny copy per pixel. Tensors of at least LAYOUT_WASM_MIN_BYTES are staged through our module
+// and interleaved there with SIMD (src/kernels/nnLayout.ts); smaller ones copy short runs with plain
+// loops and long runs with `copyWithin`.
 import {
   backend_util,
   Concat,
@@ -12,8 +14,12 @@ import {
   type SplitVAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { concatRows, splitRows } from '../../kernels/nnLayout.js';
 import { callStock } from '../stock.js';
 import type { WasmBackend } from './util.js';
+
+/** Outputs (Concat) or inputs (SplitV) of fewer bytes take the plain-TS loops. */
+export const LAYOUT_WASM_MIN_BYTES = 16384;
 
 // Below this many elements a run is copied by a loop (a native call per run costs more).
 const SHORT_RUN = 64;
@@ -83,6 +89,14 @@ function copyRuns(
   }
 }
 
+/** All bytes of a tensor in the backend heap; valid until the next allocation there. */
+function heapBytes(backend: WasmBackend, t: TensorInfo): Uint8Array {
+  const v = backend.typedArrayFromHeap(t);
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+}
+
+const elementBytes = (dtype: string): number => (dtype === 'bool' ? 1 : 4);
+
 // String tensors live outside the heap: the stock kernels handle them.
 const onHeap = (dtype: string): boolean => dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
 
@@ -104,6 +118,16 @@ function concat(args: { inputs: TensorInfo[]; backend: WasmBackend; attrs: Conca
   const outer = util.sizeFromShape(parts[0]!.shape.slice(0, axis));
   const inner = parts.map((t) => util.sizeFromShape(t.shape.slice(axis)));
   const total = inner.reduce((a, b) => a + b, 0);
+  const eb = elementBytes(out.dtype);
+  if (outer * total * eb >= LAYOUT_WASM_MIN_BYTES) {
+    concatRows(
+      parts.map((t) => heapBytes(backend, t)),
+      inner.map((n) => n * eb),
+      outer,
+      heapBytes(backend, out),
+    );
+    return out;
+  }
   let off = 0;
   for (let k = 0; k < parts.length; k++) {
     const n = inner[k]!;
@@ -127,6 +151,16 @@ function splitV(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: 
     shape[axis] = s;
     return backend.makeOutput(shape, x.dtype);
   });
+  const eb = elementBytes(x.dtype);
+  if (outer * total * eb >= LAYOUT_WASM_MIN_BYTES) {
+    splitRows(
+      heapBytes(backend, x),
+      sizes.map((s) => s * innerUnit * eb),
+      outer,
+      outs.map((t) => heapBytes(backend, t)),
+    );
+    return outs;
+  }
   let off = 0;
   for (let k = 0; k < outs.length; k++) {
     const n = sizes[k]! * innerUnit;

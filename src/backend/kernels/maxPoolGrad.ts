@@ -1,6 +1,8 @@
 // MaxPoolGrad for 'wasm' (the stock kernel is a slow generic loop). Scatter form: each dy element
 // goes to the first maximum of its window in row-major window order, as in the 'cpu' backend, so
-// ties (common after ReLU) are resolved the same way.
+// ties (common after ReLU) are resolved the same way. Tensors of at least WASM_MIN_ELEMENTS take
+// the SIMD kernel (src/kernels/nnLayout.ts); smaller ones the bit-identical plain-TS loop, which
+// costs ~10 ns per element but no staging.
 import {
   backend_util,
   MaxPoolGrad,
@@ -9,8 +11,13 @@ import {
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { maxPoolGrad as maxPoolGradWasm, type PoolGeometry } from '../../kernels/nnLayout.js';
 import { KernelSupportError } from '../errors.js';
+import { maxPoolGradJs } from '../reference/maxPoolGrad.js';
 import { heapF32, type WasmBackend } from './util.js';
+
+/** Inputs with fewer elements take the plain-TS loop (staging would cost more than it saves). */
+export const MAX_POOL_GRAD_WASM_MIN_ELEMENTS = 4096;
 
 function maxPoolGrad(args: {
   inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
@@ -29,49 +36,24 @@ function maxPoolGrad(args: {
   );
   if (info.dataFormat !== 'channelsLast')
     throw new KernelSupportError('MaxPoolGrad on wasm supports NHWC only');
+  const g: PoolGeometry = {
+    batch: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    c: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    filterH: info.filterHeight,
+    filterW: info.filterWidth,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
   const dx = backend.makeOutput(input.shape, 'float32');
   const x = heapF32(backend, input);
-  const g = heapF32(backend, dy);
-  const out = heapF32(backend, dx);
-  out.fill(0);
-  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
-  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-  const pt = info.padInfo.top;
-  const pl = info.padInfo.left;
-  const best = new Float32Array(C);
-  const pos = new Int32Array(C);
-  for (let b = 0; b < batchSize; b++) {
-    for (let oy = 0; oy < OH; oy++) {
-      const y0 = oy * sh - pt;
-      const ya = Math.max(0, y0);
-      const yb = Math.min(H, y0 + fh);
-      for (let ox = 0; ox < OW; ox++) {
-        const x0 = ox * sw - pl;
-        const xa = Math.max(0, x0);
-        const xb = Math.min(W, x0 + fw);
-        best.fill(-Infinity);
-        pos.fill(-1);
-        for (let y = ya; y < yb; y++) {
-          for (let xx = xa; xx < xb; xx++) {
-            const p = ((b * H + y) * W + xx) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[p + c]!;
-              // Strict '>' keeps the first maximum; a NaN-free window always sets pos.
-              if (v > best[c]! || pos[c] === -1) {
-                best[c] = v;
-                pos[c] = p + c;
-              }
-            }
-          }
-        }
-        const q = ((b * OH + oy) * OW + ox) * C;
-        for (let c = 0; c < C; c++) {
-          const at = pos[c]!;
-          if (at >= 0) out[at] = out[at]! + g[q + c]!;
-        }
-      }
-    }
-  }
+  const run = x.length >= MAX_POOL_GRAD_WASM_MIN_ELEMENTS ? maxPoolGradWasm : maxPoolGradJs;
+  run(x, heapF32(backend, dy), g, heapF32(backend, dx));
   return dx;
 }
 
