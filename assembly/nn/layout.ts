@@ -84,6 +84,10 @@ export function nnMaxPoolGrad(
   const ninf = f32x4.splat(-Infinity);
   const none = i32x4.splat(-1);
   const step = i32x4(0, 1, 2, 3);
+  const zero = f32x4.splat(0);
+  // 2×2 windows that do not overlap (the U-Net's pooling): full windows compare their four
+  // pixels directly and store each dy element with whole-vector masks, no per-lane scatter.
+  const disjoint2x2 = fh == 2 && fw == 2 && sh >= 2 && sw >= 2;
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * sh - pt;
@@ -94,7 +98,38 @@ export function nnMaxPoolGrad(
         const xa = max(0, x0);
         const xb = min(w, x0 + fw);
         const q = ((b * oh + oy) * ow + ox) * c;
-        for (let k = 0; k < c4; k += 4) {
+        let k0 = 0;
+        if (disjoint2x2 && yb - ya == 2 && xb - xa == 2) {
+          const a00 = x + ((<usize>(((b * h + ya) * w + xa) * c)) << 2);
+          const a01 = a00 + ((<usize>c) << 2);
+          const a10 = a00 + ((<usize>(w * c)) << 2);
+          const a11 = a10 + ((<usize>c) << 2);
+          const d00 = dx + (a00 - x);
+          const d01 = dx + (a01 - x);
+          const d10 = dx + (a10 - x);
+          const d11 = dx + (a11 - x);
+          const gq = dy + ((<usize>q) << 2);
+          for (; k0 < c4; k0 += 4) {
+            const o = (<usize>k0) << 2;
+            // The first slot is taken unconditionally; later ones only if strictly greater.
+            const v00 = v128.load(a00 + o);
+            const v01 = v128.load(a01 + o);
+            const m1 = f32x4.gt(v01, v00);
+            let best = v128.bitselect(v01, v00, m1);
+            const v10 = v128.load(a10 + o);
+            const m2 = f32x4.gt(v10, best);
+            best = v128.bitselect(v10, best, m2);
+            const m3 = f32x4.gt(v128.load(a11 + o), best);
+            const later = v128.or(m2, m3);
+            // 0 + g as the scatter form computes it (turns −0 into +0).
+            const g = f32x4.add(zero, v128.load(gq + o));
+            v128.store(d00 + o, v128.andnot(g, v128.or(m1, later)));
+            v128.store(d01 + o, v128.and(g, v128.andnot(m1, later)));
+            v128.store(d10 + o, v128.and(g, v128.andnot(m2, m3)));
+            v128.store(d11 + o, v128.and(g, m3));
+          }
+        }
+        for (let k = k0; k < c4; k += 4) {
           let best = ninf;
           let pos = none;
           for (let y = ya; y < yb; y++) {

@@ -134,6 +134,8 @@ describe('kernels/nnLayout maxPoolGrad against the plain-TS oracle', () => {
     [1, 8, 7, 3, 3, 1, 'valid'],
     [1, 10, 10, 9, 3, 3, 'same'],
     [2, 5, 5, 1, 2, 2, 'same'],
+    [2, 11, 10, 8, 2, 3, 'valid'], // disjoint windows with gaps
+    [1, 9, 9, 12, 2, 1, 'valid'], // overlapping 2x2
   ];
   for (const [i, args] of cases.entries()) {
     it(`is bit-identical for [${args}]`, () => {
