@@ -13,10 +13,10 @@ import type {
 } from '@tensorflow/tfjs-layers/dist/layers/normalization.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { BATCH_NORM_MAX_ELEMENTS } from '../kernels/nnBatchNorm.js';
-
-/** Kernel names of the fused training forward and its gradient (src/backend/kernels/batchNormTrain.ts). */
-const TRAIN_KERNEL = 'UNetBatchNormTrain';
-const GRAD_KERNEL = 'UNetBatchNormTrainGrad';
+import {
+  BATCH_NORM_TRAIN as TRAIN_KERNEL,
+  BATCH_NORM_TRAIN_GRAD as GRAD_KERNEL,
+} from '../backend/kernels/batchNormTrain.js';
 
 /** The stock layer's private fields we read (tfjs-layers 4.22). */
 interface BnInternals {
