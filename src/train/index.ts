@@ -14,6 +14,8 @@ export {
 } from './checkpoint.js';
 export type { CheckpointStore, CheckpointFiles, OptimizerState } from './checkpoint.js';
 export { FusedAdamOptimizer } from './fusedAdam.js';
+export { resolveSchedule, learningRateAt } from './learningRateSchedule.js';
+export type { LearningRateSchedule, ResolvedSchedule } from './learningRateSchedule.js';
 export { splitSlices } from './split.js';
 export type { SliceSplit } from './split.js';
 export { prepareImages, prepareLabels } from './prepare.js';

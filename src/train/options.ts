@@ -3,6 +3,7 @@ import type { evaluateSegmentation } from '../metrics/index.js';
 import type { UNetOptions } from '../model/index.js';
 import type { CheckpointStore } from './checkpoint.js';
 import type { Batch, TileSpec, TrainStack, WeightOptions } from './makeBatch.js';
+import type { LearningRateSchedule, ResolvedSchedule } from './learningRateSchedule.js';
 
 import type { BackendName } from '../backend/index.js';
 
@@ -32,6 +33,8 @@ export interface BatchInfo {
   stepsPerEpoch: number;
   /** Loss of this batch. */
   loss: number;
+  /** Learning rate of this step. */
+  learningRate: number;
   /** Mean loss over the epoch so far. */
   epochLoss: number;
   /** Steps done in the whole run (across resumes). */
@@ -56,6 +59,8 @@ export interface EpochRecord {
   epoch: number;
   /** Mean training loss over the epoch's steps. */
   loss: number;
+  /** Learning rate of the epoch's last step (absent in records from before schedules existed). */
+  learningRate?: number;
   steps: number;
   /** Wall seconds of the epoch (training + validation) in the process that finished it. */
   seconds: number;
@@ -87,8 +92,10 @@ export interface TrainOptions {
   tileSize?: number;
   /** Default: enough tiles to cover the training slices' area once, ceil(n·H·W / (batch·out²)). */
   stepsPerEpoch?: number;
-  /** Adam learning rate. Default 1e-3. */
+  /** Adam learning rate (the schedule's starting value). Default 1e-3. */
   learningRate?: number;
+  /** How the learning rate changes with the global step. Default `{ type: 'constant' }`. */
+  learningRateSchedule?: LearningRateSchedule;
   /** Augmentation (merged over `defaultAugmentConfig`), or `false` for plain random crops. */
   augment?: Partial<AugmentConfig> | false;
   /** Weight-map options (w0, sigma, classWeights, connectivity), or `false` for plain cross-entropy. Default {}. */
@@ -197,6 +204,8 @@ export interface ResolvedConfig {
   outputSize: number;
   stepsPerEpoch: number;
   learningRate: number;
+  /** Absent for a constant rate (so checkpoints from before schedules existed still resume). */
+  learningRateSchedule?: ResolvedSchedule;
   augment: AugmentConfig | false;
   weights: WeightOptions | false;
   dice: number;

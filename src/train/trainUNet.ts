@@ -26,6 +26,7 @@ import {
 import type { CheckpointStore, OptimizerState } from './checkpoint.js';
 import { CheckpointError, TrainConfigError } from './errors.js';
 import { FusedAdamOptimizer } from './fusedAdam.js';
+import { learningRateAt, resolveSchedule } from './learningRateSchedule.js';
 import { diceLoss, weightedCrossEntropy } from './loss.js';
 import { makeBatch } from './makeBatch.js';
 import type { Batch, TrainStack } from './makeBatch.js';
@@ -183,6 +184,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   );
   const learningRate = options.learningRate ?? 1e-3;
   if (!(learningRate > 0)) throw new TrainConfigError(`learningRate must be > 0, got ${learningRate}`);
+  const schedule = resolveSchedule(options.learningRateSchedule, learningRate);
   const augment = options.augment === false ? false : mergeAugment(options.augment ?? {});
   const weights = options.weights === undefined ? {} : options.weights;
   const dice = options.dice ?? 0;
@@ -201,6 +203,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
     outputSize,
     stepsPerEpoch,
     learningRate,
+    ...(schedule.type === 'constant' ? {} : { learningRateSchedule: schedule }),
     augment,
     weights,
     dice,
@@ -367,6 +370,8 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
         const batch = await getBatch(plan(loop.epoch, loop.step));
         const batchMs = now() - s0;
         batchMsSum += batchMs;
+        const lr = learningRateAt(schedule, learningRate, loop.globalStep);
+        (optimizer as unknown as { learningRate: number }).learningRate = lr;
         const loss = await trainStep(model, optimizer, varList, batch, dice);
         // On 'wasm'/'cpu' every await above resolves as a microtask; yield a macrotask so signal
         // handlers (Ctrl-C → abort), timers and a browser's UI get to run between steps.
@@ -386,6 +391,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
           step: loop.step - 1,
           stepsPerEpoch,
           loss,
+          learningRate: lr,
           epochLoss: loop.epochLossSum / loop.step,
           globalStep: loop.globalStep,
           totalSteps: epochs * stepsPerEpoch,
@@ -407,6 +413,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
       const record: EpochRecord = {
         epoch: loop.epoch,
         loss: loop.epochLossSum / stepsPerEpoch,
+        learningRate: learningRateAt(schedule, learningRate, loop.globalStep - 1),
         steps: stepsPerEpoch,
         seconds: 0,
         batchSeconds: batchMsSum / 1000,

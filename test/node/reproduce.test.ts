@@ -71,6 +71,8 @@ describe('parseReproduceArgs', () => {
         '1',
         '--steps-per-epoch',
         '9',
+        '--cosine-steps',
+        '0',
         '--quiet',
         '--resume',
       ]),
@@ -84,6 +86,7 @@ describe('parseReproduceArgs', () => {
       epochs: 3,
       threads: 1,
       stepsPerEpoch: 9,
+      cosineSteps: 0,
       quiet: true,
       resume: true,
     });
@@ -96,6 +99,7 @@ describe('parseReproduceArgs', () => {
     expect(() => parseReproduceArgs(['--seed', '1.5'])).toThrow(CliUsageError);
     expect(() => parseReproduceArgs(['--loss', 'dice'])).toThrow(/ce, border, balanced, unet/);
     expect(() => parseReproduceArgs(['--bogus'])).toThrow(/unknown option/);
+    expect(() => parseReproduceArgs(['--cosine-steps', '-1'])).toThrow(CliUsageError);
   });
 
   it('prints usage for --help without running', async () => {

@@ -8,6 +8,7 @@ const info: BatchInfo = {
   step: 9,
   stepsPerEpoch: 20,
   loss: 0.41234,
+  learningRate: 1e-3,
   epochLoss: 0.45,
   globalStep: 30,
   totalSteps: 80,

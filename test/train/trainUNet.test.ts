@@ -71,6 +71,8 @@ describe('trainUNet', () => {
       batchSize: 2,
       tileSize: 8,
       learningRate: 5e-3,
+      // The rate changes at every step: a resume must pick the schedule up at the right step.
+      learningRateSchedule: { type: 'cosine' as const, steps: 5 },
       // Default augmentation and weight maps: the batches must replay exactly after a resume.
       model: { depth: 1, baseFilters: 3, batchNorm: true, dropout: 0.2 },
       seed: 7,
@@ -103,6 +105,50 @@ describe('trainUNet', () => {
     expect(got.length).toBe(ref.length);
     got.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(ref[i]!)));
     expect(resumed.history.map((h) => h.loss)).toEqual(full.history.map((h) => h.loss));
+  });
+
+  it('applies the learning-rate schedule to the optimizer at every step', async () => {
+    const { images, labels } = tinyProblem(3, 16, 16, 9);
+    const base = {
+      images,
+      labels,
+      width: 16,
+      height: 16,
+      validation: [2],
+      stepsPerEpoch: 1,
+      batchSize: 1,
+      tileSize: 8,
+      learningRate: 1e-2,
+      augment: false as const,
+      weights: false as const,
+      model: { depth: 1, baseFilters: 2 },
+      seed: 3,
+    };
+    // A decay to 0 within one step: steps 2 and 3 run at rate 0 and must not move the weights.
+    const lrs: number[] = [];
+    const sched = { type: 'cosine' as const, steps: 1, finalLearningRate: 0 };
+    const three = await trainUNet({
+      ...base,
+      epochs: 3,
+      learningRateSchedule: sched,
+      onBatchEnd: (i) => void lrs.push(i.learningRate),
+    });
+    const one = await trainUNet({ ...base, epochs: 1, learningRateSchedule: sched });
+    expect(lrs).toEqual([1e-2, 0, 0]);
+    expect(three.history.map((h) => h.learningRate)).toEqual([1e-2, 0, 0]);
+    expect(three.config.learningRateSchedule).toEqual(sched);
+    const a = await weightsOf(three.model);
+    const b = await weightsOf(one.model);
+    a.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(b[i]!)));
+    // A constant rate does move them (the check above is not vacuous).
+    const constant = await trainUNet({ ...base, epochs: 3 });
+    const c = await weightsOf(constant.model);
+    expect(c.some((w, i) => w.some((x, j) => x !== b[i]![j]))).toBe(true);
+    expect('learningRateSchedule' in constant.config).toBe(false);
+    for (const r of [three, one, constant]) r.model.dispose();
+    await expect(
+      trainUNet({ ...base, epochs: 1, learningRateSchedule: { type: 'cosine', steps: 0 } }),
+    ).rejects.toThrow(TrainConfigError);
   });
 
   it("trains end to end with 'valid' padding (label tile smaller than the input tile)", async () => {

@@ -18,7 +18,9 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --minutes M       wall-time budget of the whole command (default ${REPRODUCE_DEFAULTS.minutes})
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
-  --epochs N        upper bound on epochs (default: as many as the budget allows)
+  --epochs N        upper bound on epochs (default: the end of the cosine decay)
+  --cosine-steps N  steps of the cosine learning-rate decay 1e-3 → 1e-5 (default ${REPRODUCE_DEFAULTS.cosineSteps};
+                    0 = constant rate, then epochs run until the budget)
   --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
   --threads N       tfjs-wasm threads (default: all CPUs; 1 = one compute thread)
   --resume          continue from <out>/checkpoints/last (the budget restarts)
@@ -79,6 +81,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       }
       case '--epochs':
         o.epochs = intArg(flag, value());
+        break;
+      case '--cosine-steps':
+        o.cosineSteps = intArg(flag, value(), 0);
         break;
       case '--steps-per-epoch':
         o.stepsPerEpoch = intArg(flag, value());

@@ -203,6 +203,11 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   };
   const tileSize = options.tileSize ?? d.tileSize;
   const batchSize = options.batchSize ?? d.batchSize;
+  const cosineSteps = options.cosineSteps ?? d.cosineSteps;
+  if (!Number.isInteger(cosineSteps) || cosineSteps < 0)
+    throw new TrainConfigError(`cosineSteps must be an integer >= 0, got ${cosineSteps}`);
+  const stepsPerEpoch = options.stepsPerEpoch ?? d.stepsPerEpoch;
+  const epochs = options.epochs ?? (cosineSteps > 0 ? Math.ceil(cosineSteps / stepsPerEpoch) : d.maxEpochs);
 
   // ---- data: only the chosen slices reach the trainer; validation is the trainer's held-out tail ----
   const rawImages = cropStack(await readStack(join(dataDir, 'train-volume.tif'), 'image'), options.crop);
@@ -268,11 +273,12 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       images: { data: images.data, width, height, count: images.count },
       labels: { data: labels.data, width, height, count: labels.count },
       validation: valIdx,
-      epochs: options.epochs ?? d.maxEpochs,
+      epochs,
       batchSize,
       tileSize,
       learningRate: options.learningRate ?? d.learningRate,
-      stepsPerEpoch: options.stepsPerEpoch ?? d.stepsPerEpoch,
+      ...(cosineSteps > 0 ? { learningRateSchedule: { type: 'cosine' as const, steps: cosineSteps } } : {}),
+      stepsPerEpoch,
       weights,
       model,
       seed,
@@ -301,7 +307,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
         if (record.validationSeconds !== undefined)
           predictPerSlice = record.validationSeconds / valSlices.length;
         progress.line(
-          `${formatEpoch(record, options.epochs ?? d.maxEpochs)}  [${formatDuration((Date.now() - t0) / 1000)} elapsed]`,
+          `${formatEpoch(record, epochs)}  [${formatDuration((Date.now() - t0) / 1000)} elapsed]`,
         );
         // Soft stop: another epoch like this one would not leave time for the final evaluation.
         const left = budgetMs - (Date.now() - t0) - postSeconds() * 1000;
