@@ -15,6 +15,8 @@ export interface TrainArgs {
   batchSize?: number;
   tile?: number;
   lr?: number;
+  /** Steps of a cosine decay of the learning rate to lr/100 (0 or absent: constant). */
+  cosineSteps?: number;
   validation?: number | number[];
   depth?: number;
   filters?: number;
@@ -85,6 +87,12 @@ export const TRAIN_FLAGS: readonly FlagDoc[] = [
     help: 'steps per epoch',
   },
   { flag: '--lr', value: 'X', default: '0.001', help: 'Adam learning rate' },
+  {
+    flag: '--cosine-steps',
+    value: 'N',
+    default: '0 (constant rate)',
+    help: 'decay the learning rate to lr/100 along a cosine over N steps',
+  },
   {
     flag: '--val-split',
     value: 'X | I,J,…',
@@ -369,6 +377,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     'lr',
     float(raw, 'lr', (n) => n > 0 && n < 10, 'a number in (0, 10)'),
   );
+  set('cosineSteps', int(raw, 'cosine-steps', 0));
   set('validation', validation);
   set('depth', int(raw, 'depth'));
   set('filters', int(raw, 'filters'));

@@ -6,6 +6,7 @@ import {
   parseTrainArgs,
   TRAIN_FLAGS,
 } from '../../src/node/args.js';
+import { trainOptionsFromArgs } from '../../src/node/trainOptionsFromArgs.js';
 
 describe('CLI arguments', () => {
   it('parses train flags with defaults', () => {
@@ -47,6 +48,14 @@ describe('CLI arguments', () => {
     expect(parseTrainArgs(['--workers', '0']).workers).toBe(0);
     expect(parseTrainArgs(['--workers', '2']).workers).toBe(2);
     expect(parseTrainArgs(['--val-split', '0.2']).validation).toBe(0.2);
+    expect(parseTrainArgs(['--cosine-steps', '500']).cosineSteps).toBe(500);
+    expect(
+      trainOptionsFromArgs(parseTrainArgs(['--cosine-steps', '500']), false).learningRateSchedule,
+    ).toEqual({
+      type: 'cosine',
+      steps: 500,
+    });
+    expect(trainOptionsFromArgs(parseTrainArgs([]), false).learningRateSchedule).toBeUndefined();
     expect(parseTrainArgs(['--no-weights']).weights).toBe(false);
     expect(parseTrainArgs(['--w0', '5', '--class-weights', '1,2']).weights).toEqual({
       w0: 5,
@@ -69,6 +78,7 @@ describe('CLI arguments', () => {
       ['--no-weights', '--w0', '3'],
       ['--workers', '-1'],
       ['--workers', 'two'],
+      ['--cosine-steps', '-5'],
     ];
     for (const argv of bad) {
       let err: unknown;
