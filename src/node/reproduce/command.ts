@@ -19,8 +19,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
   --epochs N        upper bound on epochs (default: the end of the cosine decay)
-  --cosine-steps N  steps of the cosine learning-rate decay 1e-3 → 1e-5 (default ${REPRODUCE_DEFAULTS.cosineSteps};
-                    0 = constant rate, then epochs run until the budget)
+  --cosine-steps N  decay the learning rate 1e-3 → 1e-5 along a cosine over N steps, then stop
+                    (default ${REPRODUCE_DEFAULTS.cosineSteps} = constant rate until the budget)
   --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
   --threads N       tfjs-wasm threads (default: all CPUs; 1 = one compute thread)
   --resume          continue from <out>/checkpoints/last (the budget restarts)
