@@ -73,6 +73,8 @@ describe('parseReproduceArgs', () => {
         '9',
         '--cosine-steps',
         '0',
+        '--filters',
+        '24',
         '--quiet',
         '--resume',
       ]),
@@ -87,6 +89,7 @@ describe('parseReproduceArgs', () => {
       threads: 1,
       stepsPerEpoch: 9,
       cosineSteps: 0,
+      model: { baseFilters: 24 },
       quiet: true,
       resume: true,
     });
@@ -100,6 +103,7 @@ describe('parseReproduceArgs', () => {
     expect(() => parseReproduceArgs(['--loss', 'dice'])).toThrow(/ce, border, balanced, unet/);
     expect(() => parseReproduceArgs(['--bogus'])).toThrow(/unknown option/);
     expect(() => parseReproduceArgs(['--cosine-steps', '-1'])).toThrow(CliUsageError);
+    expect(() => parseReproduceArgs(['--filters', '0'])).toThrow(CliUsageError);
   });
 
   it('prints usage for --help without running', async () => {

@@ -19,6 +19,7 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
   --epochs N        upper bound on epochs (default: the end of the cosine decay)
+  --filters N       base filters of the U-Net (default ${REPRODUCE_DEFAULTS.baseFilters}; the cost of a step grows ~N²)
   --cosine-steps N  decay the learning rate 1e-3 → 1e-5 along a cosine over N steps, then stop
                     (default ${REPRODUCE_DEFAULTS.cosineSteps} = constant rate until the budget)
   --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
@@ -81,6 +82,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       }
       case '--epochs':
         o.epochs = intArg(flag, value());
+        break;
+      case '--filters':
+        o.model = { ...(o.model ?? {}), baseFilters: intArg(flag, value()) };
         break;
       case '--cosine-steps':
         o.cosineSteps = intArg(flag, value(), 0);
