@@ -33,6 +33,11 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     super(learningRate, beta1, beta2, epsilon as number);
   }
 
+  /** Sets the rate of the next steps (schedules); the moments are unaffected. */
+  setLearningRate(learningRate: number): void {
+    (this as unknown as AdamState).learningRate = learningRate;
+  }
+
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     if (!fusedAvailable()) {
       super.applyGradients(variableGradients);

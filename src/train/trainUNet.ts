@@ -371,7 +371,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
         const batchMs = now() - s0;
         batchMsSum += batchMs;
         const lr = learningRateAt(schedule, learningRate, loop.globalStep);
-        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        optimizer.setLearningRate(lr);
         const loss = await trainStep(model, optimizer, varList, batch, dice);
         // On 'wasm'/'cpu' every await above resolves as a microtask; yield a macrotask so signal
         // handlers (Ctrl-C → abort), timers and a browser's UI get to run between steps.

@@ -18,7 +18,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --minutes M       wall-time budget of the whole command (default ${REPRODUCE_DEFAULTS.minutes})
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
-  --epochs N        upper bound on epochs (default: the end of the cosine decay)
+  --epochs N        upper bound on epochs (default: as many as the budget allows, or the end
+                    of the cosine decay)
   --filters N       base filters of the U-Net (default ${REPRODUCE_DEFAULTS.baseFilters}; the cost of a step grows ~N²)
   --cosine-steps N  decay the learning rate 1e-3 → 1e-5 along a cosine over N steps, then stop
                     (default ${REPRODUCE_DEFAULTS.cosineSteps} = constant rate until the budget)
