@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../src/node/args.js';
 import { readTiffFile } from '../../src/node/files.js';
+import { defaultAugmentConfig } from '../../src/augment/index.js';
 import {
+  augmentPreset,
   lossWeights,
   parseReproduceArgs,
   reproduceIsbiCommand,
@@ -75,6 +77,11 @@ describe('parseReproduceArgs', () => {
         '0',
         '--filters',
         '24',
+        '--augment',
+        'dihedral',
+        '--train-slices',
+        '0-3,5,7-8',
+        '--validation-slices=27,28-29',
         '--quiet',
         '--resume',
       ]),
@@ -90,6 +97,9 @@ describe('parseReproduceArgs', () => {
       stepsPerEpoch: 9,
       cosineSteps: 0,
       model: { baseFilters: 24 },
+      augment: 'dihedral',
+      trainSlices: [0, 1, 2, 3, 5, 7, 8],
+      validationSlices: [27, 28, 29],
       quiet: true,
       resume: true,
     });
@@ -104,6 +114,9 @@ describe('parseReproduceArgs', () => {
     expect(() => parseReproduceArgs(['--bogus'])).toThrow(/unknown option/);
     expect(() => parseReproduceArgs(['--cosine-steps', '-1'])).toThrow(CliUsageError);
     expect(() => parseReproduceArgs(['--filters', '0'])).toThrow(CliUsageError);
+    expect(() => parseReproduceArgs(['--augment', 'heavy'])).toThrow(/full, dihedral, none/);
+    for (const bad of ['5-2', 'a', '1,,2', '-1', '0-999999'])
+      expect(() => parseReproduceArgs(['--train-slices', bad]), bad).toThrow(/list like 0-23/);
   });
 
   it('prints usage for --help without running', async () => {
@@ -120,6 +133,22 @@ describe('loss presets', () => {
     expect(lossWeights('border')).toEqual({ classWeights: [1, 1], w0: 10, sigma: 5 });
     expect(lossWeights('balanced')).toEqual({ classWeights: 'balanced', w0: 0 });
     expect(lossWeights('unet')).toEqual({ classWeights: 'balanced', w0: 10, sigma: 5 });
+  });
+});
+
+describe('augmentation presets', () => {
+  it("map to the trainer's augment option", () => {
+    const full = augmentPreset('full');
+    expect(full).toEqual(defaultAugmentConfig);
+    const dihedral = augmentPreset('dihedral');
+    expect(dihedral).not.toBe(false);
+    if (dihedral === false) return;
+    const on = Object.entries(dihedral)
+      .filter(([, v]) => (v as { enabled: boolean }).enabled)
+      .map(([k]) => k)
+      .sort();
+    expect(on).toEqual(['flipHorizontal', 'flipVertical', 'rot90']);
+    expect(augmentPreset('none')).toBe(false);
   });
 });
 
@@ -188,7 +217,10 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
   });
 
   it('without BN recalibration, evaluates exactly the best epoch the trainer validated', async () => {
-    const r = await runReproduceIsbi(tiny(tmp(), { recalibrateBatchNorm: false, testSlices: [] }));
+    const r = await runReproduceIsbi(
+      tiny(tmp(), { recalibrateBatchNorm: false, testSlices: [], augment: 'none' }),
+    );
+    expect(r.config.augment).toBe(false);
     expect(r.history[0]!.validation!.meanIoU).toBeCloseTo(r.full.meanIoU, 6);
     expect(r.history[0]!.validation!.pixelAccuracy).toBeCloseTo(r.full.pixelAccuracy, 6);
   });

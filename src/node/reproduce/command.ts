@@ -1,8 +1,8 @@
 // The `reproduce-isbi` command: argument parsing and the entry point the CLI dispatches to.
 import { CliUsageError } from '../args.js';
 import type { OutStream } from '../progressLine.js';
-import { LOSS_PRESETS, REPRODUCE_DEFAULTS } from './options.js';
-import type { LossPreset, ReproduceIsbiOptions } from './options.js';
+import { AUGMENT_PRESETS, LOSS_PRESETS, REPRODUCE_DEFAULTS } from './options.js';
+import type { AugmentPreset, LossPreset, ReproduceIsbiOptions } from './options.js';
 import { runReproduceIsbi } from './reproduceIsbi.js';
 
 export const REPRODUCE_HELP = `Usage: unet-wasm reproduce-isbi [options]   (npm run reproduce:isbi -- [options])
@@ -18,6 +18,9 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --minutes M       wall-time budget of the whole command (default ${REPRODUCE_DEFAULTS.minutes})
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
+  --augment P       full | dihedral (flips and rot90 only) | none (default ${REPRODUCE_DEFAULTS.augment})
+  --train-slices L  training slices, e.g. 0-23 or 0,2,4-9 (default 0-26)
+  --validation-slices L  validation slices (default 27-29); never trained on
   --epochs N        upper bound on epochs (default: as many as the budget allows, or the end
                     of the cosine decay)
   --filters N       base filters of the U-Net (default ${REPRODUCE_DEFAULTS.baseFilters}; the cost of a step grows ~N²)
@@ -35,6 +38,21 @@ function intArg(flag: string, v: string | undefined, min = 1): number {
     throw new CliUsageError(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
   }
   return n;
+}
+
+/** Parses a slice list such as `0-23` or `0,2,4-9` (ascending ranges, integers >= 0). */
+function sliceList(flag: string, v: string): number[] {
+  const out: number[] = [];
+  for (const part of v.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    const a = m ? Number(m[1]) : NaN;
+    const b = m?.[2] !== undefined ? Number(m[2]) : a;
+    if (!m || b < a || b - a > 100_000) {
+      throw new CliUsageError(`${flag} needs a list like 0-23 or 0,2,4-9, got ${v}`);
+    }
+    for (let i = a; i <= b; i++) out.push(i);
+  }
+  return out;
 }
 
 /** Parses `reproduce-isbi` arguments into options (throws `CliUsageError`). */
@@ -81,6 +99,20 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
         o.loss = v as LossPreset;
         break;
       }
+      case '--augment': {
+        const v = value();
+        if (!AUGMENT_PRESETS.includes(v as AugmentPreset)) {
+          throw new CliUsageError(`--augment must be one of ${AUGMENT_PRESETS.join(', ')}, got ${v}`);
+        }
+        o.augment = v as AugmentPreset;
+        break;
+      }
+      case '--train-slices':
+        o.trainSlices = sliceList(flag, value());
+        break;
+      case '--validation-slices':
+        o.validationSlices = sliceList(flag, value());
+        break;
       case '--epochs':
         o.epochs = intArg(flag, value());
         break;

@@ -1,4 +1,6 @@
 // Options and defaults of `reproduce-isbi`: the library's recipe for ISBI 2012 on a 2-core CPU.
+import { defaultAugmentConfig, noAugmentConfig } from '../../augment/index.js';
+import type { AugmentConfig } from '../../augment/index.js';
 import type { ModelOptions, WeightOptions } from '../../train/index.js';
 import type { OutStream } from '../progressLine.js';
 
@@ -27,6 +29,33 @@ export function lossWeights(preset: LossPreset): WeightOptions | false {
 
 export const LOSS_PRESETS: readonly LossPreset[] = ['ce', 'border', 'balanced', 'unet'];
 
+/** Augmentation presets of the reproduction. */
+export type AugmentPreset = 'full' | 'dihedral' | 'none';
+
+export const AUGMENT_PRESETS: readonly AugmentPreset[] = ['full', 'dihedral', 'none'];
+
+/**
+ * The trainer's `augment` option of each preset:
+ * - 'full': the library's default augmentation (elastic, affine, flips, rot90, intensity, noise);
+ * - 'dihedral': only the flips and rot90 (each p 0.5), the exact symmetries of an EM section;
+ * - 'none': plain random crops.
+ */
+export function augmentPreset(preset: AugmentPreset): AugmentConfig | false {
+  switch (preset) {
+    case 'full':
+      return structuredClone(defaultAugmentConfig) as AugmentConfig;
+    case 'dihedral': {
+      const c = noAugmentConfig();
+      c.flipHorizontal.enabled = true;
+      c.flipVertical.enabled = true;
+      c.rot90.enabled = true;
+      return c;
+    }
+    case 'none':
+      return false;
+  }
+}
+
 /**
  * Defaults of the reproduction (see the README section "Reproducing ISBI 2012" for the calibration
  * behind them): a depth-4 U-Net with 16 base filters and batch norm, 'same' padding, random
@@ -48,6 +77,7 @@ export const REPRODUCE_DEFAULTS = {
   /** Steps of the cosine decay (0 = constant rate); with a decay, training stops when it ends. */
   cosineSteps: 0,
   loss: 'ce' as LossPreset,
+  augment: 'full' as AugmentPreset,
   maxEpochs: 1000,
   /** A third of the trainer's default (27): validation (~8 % of an epoch) every 9 steps picks the best state finely. */
   stepsPerEpoch: 9,
@@ -84,6 +114,8 @@ export interface ReproduceIsbiOptions {
   stepsPerEpoch?: number;
   /** Loss weighting preset. Default 'ce'. */
   loss?: LossPreset;
+  /** Augmentation preset (see `augmentPreset`). Default 'full'. */
+  augment?: AugmentPreset;
   /** Model overrides over { depth 4, baseFilters 16, batchNorm true }. */
   model?: Partial<ModelOptions>;
   /** Training tile edge. Default 256. */

@@ -35,7 +35,7 @@ import { writeReport } from '../report.js';
 import type { OverlaySlice } from '../report.js';
 import { readStack } from '../stacks.js';
 import { trainUNet } from '../trainUNet.js';
-import { lossWeights, REPRODUCE_DEFAULTS } from './options.js';
+import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
 import type { ReproduceIsbiOptions } from './options.js';
 
 /** The seed's published numbers (388² centre crops of slices 27–29, mean IoU over both classes). */
@@ -192,6 +192,9 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   const trainSlices = options.trainSlices ?? [...d.trainSlices];
   const valSlices = options.validationSlices ?? [...d.validationSlices];
   checkSliceSets(trainSlices, valSlices);
+  const augmentName = options.augment ?? d.augment;
+  if (!AUGMENT_PRESETS.includes(augmentName))
+    throw new TrainConfigError(`unknown augmentation preset '${String(augmentName)}'`);
   const loss = options.loss ?? d.loss;
   const weights = lossWeights(loss);
   if (weights === undefined) throw new TrainConfigError(`unknown loss preset '${String(loss)}'`);
@@ -239,7 +242,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}, augmentation ${augmentName}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -280,6 +283,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       ...(cosineSteps > 0 ? { learningRateSchedule: { type: 'cosine' as const, steps: cosineSteps } } : {}),
       stepsPerEpoch,
       weights,
+      augment: augmentPreset(augmentName),
       model,
       seed,
       backend: 'wasm',
