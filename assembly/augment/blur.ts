@@ -240,6 +240,171 @@ function filterLine8(xp: usize, yp: usize, stride: usize, n: i32, co: usize, set
 }
 
 /**
+ * The vertical pass over columns 0..w4-1 (w4 a multiple of 4), row by row: each f32x4 is 4
+ * adjacent columns and the recursions' states live in `ring` (4 rows of w4 floats: p_1 and p_2
+ * at rows n-1 and n-2, reused for q and for pass C's correction). Streaming whole rows keeps
+ * every access sequential; walking one column block down a power-of-two row stride instead maps
+ * all its rows onto a few cache sets. The same arithmetic as filterLine4, per column.
+ * Requires n >= max(settle, 4) (no lengthening).
+ */
+function filterColumns(
+  xp: usize,
+  yp: usize,
+  rowBytes: usize,
+  w4: i32,
+  n: i32,
+  co: usize,
+  settle: i32,
+  ring: usize,
+): void {
+  const b10 = f32x4.splat(load<f32>(co, 0));
+  const b11 = f32x4.splat(load<f32>(co, 4));
+  const c11 = f32x4.splat(load<f32>(co, 8));
+  const c12 = f32x4.splat(load<f32>(co, 12));
+  const b20 = f32x4.splat(load<f32>(co, 16));
+  const b21 = f32x4.splat(load<f32>(co, 20));
+  const c21 = f32x4.splat(load<f32>(co, 24));
+  const c22 = f32x4.splat(load<f32>(co, 28));
+  const a11 = f32x4.splat(-load<f32>(co, 32));
+  const a12 = f32x4.splat(-load<f32>(co, 36));
+  const a21 = f32x4.splat(-load<f32>(co, 40));
+  const a22 = f32x4.splat(-load<f32>(co, 44));
+  const g1 = f32x4.splat(load<f32>(co, 48));
+  const g2 = f32x4.splat(load<f32>(co, 52));
+  const wb = (<usize>w4) << 2;
+  // Ring rows: section k's state of row parity j at ring + (2k + j) * wb.
+  const r10 = ring;
+  const r11 = ring + wb;
+  const r20 = ring + 2 * wb;
+  const r21 = ring + 3 * wb;
+
+  // Pass A. p_k[-1] = p_k[-2] = g_k x[0] (steady state of a constant x[0]).
+  for (let o: usize = 0; o < wb; o += 16) {
+    const x0 = v128.load(xp + o);
+    const s1 = f32x4.mul(x0, g1);
+    const s2 = f32x4.mul(x0, g2);
+    v128.store(r10 + o, s1);
+    v128.store(r11 + o, s1);
+    v128.store(r20 + o, s2);
+    v128.store(r21 + o, s2);
+  }
+  for (let i = 0; i < n; i++) {
+    const xr = xp + <usize>i * rowBytes;
+    const xm = i > 0 ? xr - rowBytes : xr; // x[-1] = x[0]
+    const yr = yp + <usize>i * rowBytes;
+    const odd = (i & 1) != 0;
+    const p1new = odd ? r11 : r10; // holds p_1[i-2], receives p_1[i]
+    const p1old = odd ? r10 : r11; // p_1[i-1]
+    const p2new = odd ? r21 : r20;
+    const p2old = odd ? r20 : r21;
+    for (let o: usize = 0; o < wb; o += 16) {
+      const x = v128.load(xr + o);
+      const x1 = v128.load(xm + o);
+      const p1 = madd(
+        madd(madd(f32x4.mul(b10, x), b11, x1), a12, v128.load(p1new + o)),
+        a11,
+        v128.load(p1old + o),
+      );
+      const p2 = madd(
+        madd(madd(f32x4.mul(b20, x), b21, x1), a22, v128.load(p2new + o)),
+        a21,
+        v128.load(p2old + o),
+      );
+      v128.store(p1new + o, p1);
+      v128.store(p2new + o, p2);
+      v128.store(yr + o, f32x4.add(p1, p2));
+    }
+  }
+
+  // Pass B from the exact right state: q_k[N] = p_k[N-1] - bk0 x[N-1], q_k[N+1] = p_k[N-2] - bk0 x[N-2];
+  // q_k[m] goes to the slot of parity m, so the two rows swap slots.
+  {
+    const last = xp + <usize>(n - 1) * rowBytes;
+    const nOdd = (n & 1) != 0;
+    const sN1 = nOdd ? r11 : r10; // parity of N: receives q_1[N]; holds p_1[N-2]
+    const sN11 = nOdd ? r10 : r11; // parity of N+1 = N-1: holds p_1[N-1]
+    const sN2 = nOdd ? r21 : r20;
+    const sN21 = nOdd ? r20 : r21;
+    for (let o: usize = 0; o < wb; o += 16) {
+      const xa = v128.load(last + o);
+      const xb = v128.load(last - rowBytes + o);
+      const pa1 = v128.load(sN11 + o);
+      const pb1 = v128.load(sN1 + o);
+      const pa2 = v128.load(sN21 + o);
+      const pb2 = v128.load(sN2 + o);
+      v128.store(sN1 + o, f32x4.sub(pa1, f32x4.mul(b10, xa)));
+      v128.store(sN11 + o, f32x4.sub(pb1, f32x4.mul(b10, xb)));
+      v128.store(sN2 + o, f32x4.sub(pa2, f32x4.mul(b20, xa)));
+      v128.store(sN21 + o, f32x4.sub(pb2, f32x4.mul(b20, xb)));
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    // x[N] = x[N-1], x[N+1] = x[N-2]
+    const j1 = i + 1 < n ? i + 1 : 2 * n - 1 - (i + 1);
+    const j2 = i + 2 < n ? i + 2 : 2 * n - 1 - (i + 2);
+    const x1r = xp + <usize>j1 * rowBytes;
+    const x2r = xp + <usize>j2 * rowBytes;
+    const yr = yp + <usize>i * rowBytes;
+    const odd = (i & 1) != 0;
+    const q1new = odd ? r11 : r10; // holds q_1[i+2], receives q_1[i]
+    const q1old = odd ? r10 : r11; // q_1[i+1]
+    const q2new = odd ? r21 : r20;
+    const q2old = odd ? r20 : r21;
+    for (let o: usize = 0; o < wb; o += 16) {
+      const x1 = v128.load(x1r + o);
+      const x2 = v128.load(x2r + o);
+      const q1 = madd(
+        madd(madd(f32x4.mul(c11, x1), c12, x2), a12, v128.load(q1new + o)),
+        a11,
+        v128.load(q1old + o),
+      );
+      const q2 = madd(
+        madd(madd(f32x4.mul(c21, x1), c22, x2), a22, v128.load(q2new + o)),
+        a21,
+        v128.load(q2old + o),
+      );
+      v128.store(q1new + o, q1);
+      v128.store(q2new + o, q2);
+      v128.store(yr + o, f32x4.add(v128.load(yr + o), f32x4.add(q1, q2)));
+    }
+  }
+
+  // Pass C: d_k[-1] = q_k[0] + bk0 x[0] - g_k x[0] and d_k[-2] = q_k[1] + bk0 x[1] - g_k x[0];
+  // q_k[0] sits in slot 0 and d_k[-1] belongs in slot 1, so the rows swap again.
+  const m = settle < n ? settle : n;
+  if (m == 0) return;
+  for (let o: usize = 0; o < wb; o += 16) {
+    const x0 = v128.load(xp + o);
+    const x1 = v128.load(xp + rowBytes + o);
+    const s1 = f32x4.mul(x0, g1);
+    const s2 = f32x4.mul(x0, g2);
+    const q10 = v128.load(r10 + o);
+    const q11 = v128.load(r11 + o);
+    const q20 = v128.load(r20 + o);
+    const q21 = v128.load(r21 + o);
+    v128.store(r11 + o, f32x4.sub(f32x4.add(q10, f32x4.mul(b10, x0)), s1));
+    v128.store(r10 + o, f32x4.sub(f32x4.add(q11, f32x4.mul(b10, x1)), s1));
+    v128.store(r21 + o, f32x4.sub(f32x4.add(q20, f32x4.mul(b20, x0)), s2));
+    v128.store(r20 + o, f32x4.sub(f32x4.add(q21, f32x4.mul(b20, x1)), s2));
+  }
+  for (let i = 0; i < m; i++) {
+    const yr = yp + <usize>i * rowBytes;
+    const odd = (i & 1) != 0;
+    const d1new = odd ? r11 : r10;
+    const d1old = odd ? r10 : r11;
+    const d2new = odd ? r21 : r20;
+    const d2old = odd ? r20 : r21;
+    for (let o: usize = 0; o < wb; o += 16) {
+      const d1 = madd(f32x4.mul(a12, v128.load(d1new + o)), a11, v128.load(d1old + o));
+      const d2 = madd(f32x4.mul(a22, v128.load(d2new + o)), a21, v128.load(d2old + o));
+      v128.store(d1new + o, d1);
+      v128.store(d2new + o, d2);
+      v128.store(yr + o, f32x4.add(v128.load(yr + o), f32x4.add(d1, d2)));
+    }
+  }
+}
+
+/**
  * Copies 4 lines (lane r starts at p_r, elements `step` bytes apart, length n) into `buf`
  * interleaved, lengthened to m samples by reflection.
  */
@@ -338,7 +503,7 @@ function paddedLength(n: i32, settle: i32): i32 {
 
 /**
  * Scratch bytes gaussianBlur needs for a w x h image: two interleaved line buffers of 8 lanes,
- * plus 8 rows for the noise source of elastic fields.
+ * plus 8 rows for the noise source of elastic fields (reused by the vertical pass for its states).
  */
 export function augBlurScratchBytes(w: i32, h: i32, settle: i32): i32 {
   if (!validSize(w, h) || settle < 0 || settle > 1 << 20) return E_ARGS;
@@ -412,13 +577,11 @@ export function blurImage(
     else scatter4(bufB, t0, t0 + rowBytes, t0 + 2 * rowBytes, t0 + 3 * rowBytes, 4, w, lanes);
   }
 
-  // Vertical pass: 4 adjacent columns per f32x4, straight from tmp to dst (no transpose).
+  // Vertical pass: 4 adjacent columns per f32x4, straight from tmp to dst (no transpose), row by row.
   let x = 0;
-  if (mh == h) {
-    for (; x + 8 <= w; x += 8)
-      filterLine8(tmp + ((<usize>x) << 2), dst + ((<usize>x) << 2), rowBytes, h, coV, settle);
-    for (; x + 4 <= w; x += 4)
-      filterLine4(tmp + ((<usize>x) << 2), dst + ((<usize>x) << 2), rowBytes, h, coV, settle);
+  if (mh == h && w >= 4) {
+    x = w & ~3;
+    filterColumns(tmp, dst, rowBytes, x, h, coV, settle, rows);
   }
   for (; x < w; x += 4) {
     const lanes = w - x < 4 ? w - x : 4;
