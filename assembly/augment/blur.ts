@@ -239,6 +239,53 @@ function filterLine8(xp: usize, yp: usize, stride: usize, n: i32, co: usize, set
   }
 }
 
+/** One row of the vertical pass (inlined; a decorated static method keeps prettier happy). */
+abstract class RowPass {
+  /**
+   * For every f32x4 of the row: r_k = k_k0 xa + k_k1 xb + a_k2 r_k[older] + a_k1 r_k[newer] (the a's
+   * negated by the caller) for sections k = 1, 2, each stored over its older state; then y = r_1 + r_2,
+   * or y += r_1 + r_2 with `accumulate`.
+   */
+  @inline static run(
+    xa: usize,
+    xb: usize,
+    yr: usize,
+    wb: usize,
+    s1older: usize,
+    s1newer: usize,
+    s2older: usize,
+    s2newer: usize,
+    k10: v128,
+    k11: v128,
+    k20: v128,
+    k21: v128,
+    a11: v128,
+    a12: v128,
+    a21: v128,
+    a22: v128,
+    accumulate: bool,
+  ): void {
+    for (let o: usize = 0; o < wb; o += 16) {
+      const x0 = v128.load(xa + o);
+      const x1 = v128.load(xb + o);
+      const r1 = madd(
+        madd(madd(f32x4.mul(k10, x0), k11, x1), a12, v128.load(s1older + o)),
+        a11,
+        v128.load(s1newer + o),
+      );
+      const r2 = madd(
+        madd(madd(f32x4.mul(k20, x0), k21, x1), a22, v128.load(s2older + o)),
+        a21,
+        v128.load(s2newer + o),
+      );
+      v128.store(s1older + o, r1);
+      v128.store(s2older + o, r2);
+      const sum = f32x4.add(r1, r2);
+      v128.store(yr + o, accumulate ? f32x4.add(v128.load(yr + o), sum) : sum);
+    }
+  }
+}
+
 /**
  * The vertical pass over columns 0..w4-1 (w4 a multiple of 4), row by row: each f32x4 is 4
  * adjacent columns and the recursions' states live in `ring` (4 rows of w4 floats: p_1 and p_2
@@ -297,23 +344,7 @@ function filterColumns(
     const p1old = odd ? r10 : r11; // p_1[i-1]
     const p2new = odd ? r21 : r20;
     const p2old = odd ? r20 : r21;
-    for (let o: usize = 0; o < wb; o += 16) {
-      const x = v128.load(xr + o);
-      const x1 = v128.load(xm + o);
-      const p1 = madd(
-        madd(madd(f32x4.mul(b10, x), b11, x1), a12, v128.load(p1new + o)),
-        a11,
-        v128.load(p1old + o),
-      );
-      const p2 = madd(
-        madd(madd(f32x4.mul(b20, x), b21, x1), a22, v128.load(p2new + o)),
-        a21,
-        v128.load(p2old + o),
-      );
-      v128.store(p1new + o, p1);
-      v128.store(p2new + o, p2);
-      v128.store(yr + o, f32x4.add(p1, p2));
-    }
+    RowPass.run(xr, xm, yr, wb, p1new, p1old, p2new, p2old, b10, b11, b20, b21, a11, a12, a21, a22, false);
   }
 
   // Pass B from the exact right state: q_k[N] = p_k[N-1] - bk0 x[N-1], q_k[N+1] = p_k[N-2] - bk0 x[N-2];
@@ -350,23 +381,7 @@ function filterColumns(
     const q1old = odd ? r10 : r11; // q_1[i+1]
     const q2new = odd ? r21 : r20;
     const q2old = odd ? r20 : r21;
-    for (let o: usize = 0; o < wb; o += 16) {
-      const x1 = v128.load(x1r + o);
-      const x2 = v128.load(x2r + o);
-      const q1 = madd(
-        madd(madd(f32x4.mul(c11, x1), c12, x2), a12, v128.load(q1new + o)),
-        a11,
-        v128.load(q1old + o),
-      );
-      const q2 = madd(
-        madd(madd(f32x4.mul(c21, x1), c22, x2), a22, v128.load(q2new + o)),
-        a21,
-        v128.load(q2old + o),
-      );
-      v128.store(q1new + o, q1);
-      v128.store(q2new + o, q2);
-      v128.store(yr + o, f32x4.add(v128.load(yr + o), f32x4.add(q1, q2)));
-    }
+    RowPass.run(x1r, x2r, yr, wb, q1new, q1old, q2new, q2old, c11, c12, c21, c22, a11, a12, a21, a22, true);
   }
 
   // Pass C: d_k[-1] = q_k[0] + bk0 x[0] - g_k x[0] and d_k[-2] = q_k[1] + bk0 x[1] - g_k x[0];
