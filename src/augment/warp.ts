@@ -33,6 +33,22 @@ export interface WarpOptions {
   offsetX?: number;
   /** See offsetX. */
   offsetY?: number;
+  /**
+   * Array to write the result into (same type as `src`, outWidth*outHeight elements; it may be
+   * `src` itself) instead of a new one. Reusing arrays skips the page faults of fresh memory,
+   * which cost more than the warp itself at 512².
+   */
+  out?: Float32Array | Uint8Array;
+}
+
+/** The validated `out` option of warp (undefined: allocate). */
+export function warpOut<T extends Float32Array | Uint8Array>(src: T, n: number, out: unknown): T | undefined {
+  if (out === undefined) return undefined;
+  if (out?.constructor !== src.constructor)
+    throw new AugmentError(`out must be a ${src.constructor.name} like src`);
+  const arr = out as T;
+  if (arr.length !== n) throw new AugmentError(`out has ${arr.length} elements, expected ${n}`);
+  return arr;
 }
 
 /** Validated warp options in kernel form (shared with the reference and the pipeline). */
@@ -112,5 +128,5 @@ export function warp<T extends Float32Array | Uint8Array>(
   options: WarpOptions = {},
 ): T {
   const p = warpParams(src, width, height, options);
-  return warpWasm(src, width, height, p.dx, p.dy, p);
+  return warpWasm(src, width, height, p.dx, p.dy, p, warpOut(src, p.outW * p.outH, options?.out));
 }

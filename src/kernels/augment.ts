@@ -1,7 +1,7 @@
 // JS wrappers for the augment kernels (assembly/augment). The only augment code that touches
 // WASM memory: callers pass and receive plain typed arrays. Arguments are validated by
 // src/augment before they get here; a negative kernel status still becomes a typed error.
-import { withScope, copyOut, kernel, view, type Scope } from './memory.js';
+import { withScope, copyInto, copyOut, kernel, view, type Scope } from './memory.js';
 import { packCoefficients, type DericheCoefficients } from '../augment/deriche.js';
 import type { RngState } from '../random/index.js';
 
@@ -109,6 +109,7 @@ export function elasticFieldWasm(
   h: number,
   k: DericheCoefficients,
   alpha: number,
+  out?: { dx: Float32Array; dy: Float32Array },
 ): { dx: Float32Array; dy: Float32Array } {
   return withScope((s) => {
     const sp = s.input(states);
@@ -130,6 +131,7 @@ export function elasticFieldWasm(
       ),
       'augElasticField',
     );
+    if (out) return { dx: copyInto(out.dx, dx, w * h), dy: copyInto(out.dy, dy, w * h) };
     return { dx: copyOut(Float32Array, dx, w * h), dy: copyOut(Float32Array, dy, w * h) };
   });
 }
@@ -171,6 +173,7 @@ function runWarp<T extends Float32Array | Uint8Array>(
   dxp: number,
   dyp: number,
   p: WarpKernelParams,
+  out?: T,
 ): T {
   const isF32 = src instanceof Float32Array;
   const ctor = isF32 ? Float32Array : Uint8Array;
@@ -195,10 +198,10 @@ function runWarp<T extends Float32Array | Uint8Array>(
     p.constant ? 1 : 0,
   );
   check(status, 'augWarp');
-  return copyOut(ctor, dp, n) as T;
+  return out ? copyInto(out, dp, n) : (copyOut(ctor, dp, n) as T);
 }
 
-/** Warps a f32 or u8 image in WASM; dx/dy (outW*outH each) are optional. */
+/** Warps a f32 or u8 image in WASM; dx/dy (outW*outH each) are optional; `out` receives the result. */
 export function warpWasm<T extends Float32Array | Uint8Array>(
   src: T,
   w: number,
@@ -206,11 +209,12 @@ export function warpWasm<T extends Float32Array | Uint8Array>(
   dx: Float32Array | undefined,
   dy: Float32Array | undefined,
   p: WarpKernelParams,
+  out?: T,
 ): T {
   return withScope((s) => {
     const dxp = dx ? s.input(dx) : 0;
     const dyp = dy ? s.input(dy) : 0;
-    return runWarp(s, src, w, h, dxp, dyp, p);
+    return runWarp(s, src, w, h, dxp, dyp, p, out);
   });
 }
 

@@ -85,6 +85,16 @@ export function copyOut<C extends TypedArrayCtor>(ctor: C, ptr: number, length: 
   return (view(ctor, ptr, length) as TypedArray).slice() as InstanceType<C>;
 }
 
+/**
+ * Copies `length` elements at `ptr` into `dst` (a caller-owned array of that length) and returns it:
+ * writing into an array that is already paged in costs a fraction of filling a fresh one.
+ */
+export function copyInto<A extends Float32Array | Uint8Array>(dst: A, ptr: number, length: number): A {
+  const ctor = (dst instanceof Float32Array ? Float32Array : Uint8Array) as TypedArrayCtor;
+  dst.set(view(ctor, ptr, length) as Float32Array & Uint8Array);
+  return dst;
+}
+
 /** Current size of linear memory in bytes (for leak tests). */
 export function memoryBytes(): number {
   return wasm.memory.buffer.byteLength;

@@ -38,4 +38,29 @@ describe('augment/elasticField', () => {
     expect(() => elasticField(5, 5, { alpha: 1, sigma: -1, seed: 1 })).toThrow(AugmentError);
     expect(() => elasticField(5, 5, { alpha: 1, sigma: 1, seed: Infinity })).toThrow(AugmentError);
   });
+
+  it('writes into `out` when given, with the same field as new arrays', () => {
+    const w = 45;
+    const h = 31;
+    for (const sigma of [0, 3]) {
+      const o = { alpha: 7, sigma, seed: 12 };
+      const want = elasticField(w, h, o);
+      const out = { dx: new Float32Array(w * h), dy: new Float32Array(w * h) };
+      const got = elasticField(w, h, { ...o, out });
+      expect(got.dx).toBe(out.dx);
+      expect(got.dy).toBe(out.dy);
+      expect(got.dx).toEqual(want.dx);
+      expect(got.dy).toEqual(want.dy);
+      const js = { dx: new Float32Array(w * h), dy: new Float32Array(w * h) };
+      expect(elasticFieldJs(w, h, { ...o, out: js }).dx).toBe(js.dx);
+      expect(js.dy).toEqual(elasticFieldJs(w, h, o).dy);
+    }
+    const shared = new Float32Array(2 * w * h);
+    const halves = { dx: shared.subarray(0, w * h), dy: shared.subarray(w * h) };
+    expect(elasticField(w, h, { alpha: 1, sigma: 2, seed: 1, out: halves }).dy).toBe(halves.dy);
+    const overlap = { dx: shared.subarray(0, w * h), dy: shared.subarray(1, w * h + 1) };
+    expect(() => elasticField(w, h, { alpha: 1, sigma: 2, seed: 1, out: overlap })).toThrow(/overlap/);
+    const short = { dx: new Float32Array(w * h), dy: new Float32Array(3) };
+    expect(() => elasticField(w, h, { alpha: 1, sigma: 2, seed: 1, out: short })).toThrow(AugmentError);
+  });
 });

@@ -259,4 +259,36 @@ describe('augment/fused elastic field + image/label warp (pipeline path)', () =>
       expect(got.label).toEqual(wantLab);
     }
   });
+
+  it('writes into `out` when given (also in place), with the same result as a new array', () => {
+    const w = 37;
+    const h = 23;
+    const img = noise(91, w * h, 0, 1);
+    const lab = labels(92, w * h);
+    const f = elasticField(w, h, { alpha: 3, sigma: 4, seed: 9 });
+    const o: WarpOptions = { ...f, affine: [0.9, 0.2, 1.5, -0.2, 0.9, -0.5] };
+    for (const [src, interpolation] of [
+      [img, 'linear'],
+      [lab, 'nearest'],
+    ] as const) {
+      const want = warp<Float32Array | Uint8Array>(src, w, h, { ...o, interpolation });
+      const out = new (src.constructor as Float32ArrayConstructor | Uint8ArrayConstructor)(w * h);
+      const got = warp<Float32Array | Uint8Array>(src, w, h, { ...o, interpolation, out });
+      expect(got).toBe(out);
+      expect(got).toEqual(want);
+      const js = new (src.constructor as Float32ArrayConstructor | Uint8ArrayConstructor)(w * h);
+      expect(warpJs<Float32Array | Uint8Array>(src, w, h, { ...o, interpolation, out: js })).toBe(js);
+      expect(js).toEqual(warpJs<Float32Array | Uint8Array>(src, w, h, { ...o, interpolation }));
+      // In place: the source is read before the output is written, in WASM and in the reference.
+      const a = src.slice();
+      expect(warp<Float32Array | Uint8Array>(a, w, h, { ...o, interpolation, out: a })).toEqual(want);
+      const b = src.slice();
+      expect(warpJs<Float32Array | Uint8Array>(b, w, h, { ...o, interpolation, out: b })).toEqual(js);
+    }
+    expect(() => warp(img, w, h, { out: new Uint8Array(w * h) })).toThrow(AugmentError);
+    expect(() => warp(img, w, h, { out: new Float32Array(w * h - 1) })).toThrow(/elements, expected/);
+    expect(() => warp(lab, w, h, { outWidth: 5, outHeight: 5, out: new Uint8Array(w * h) })).toThrow(
+      /expected 25/,
+    );
+  });
 });

@@ -3,11 +3,11 @@ import { fieldNoiseJs } from '../fieldNoise.js';
 import { gaussianBlurJs } from './gaussianBlur.js';
 import type { ElasticFieldOptions } from '../elasticField.js';
 
-/** Reference `elasticField` (no validation). */
+/** Reference `elasticField` (no validation; `out` is filled from new arrays). */
 export function elasticFieldJs(
   width: number,
   height: number,
-  { alpha, sigma, seed }: ElasticFieldOptions,
+  { alpha, sigma, seed, out }: ElasticFieldOptions,
 ): { dx: Float32Array; dy: Float32Array } {
   const n = width * height;
   const nx = fieldNoiseJs(seed, 0, n);
@@ -18,5 +18,8 @@ export function elasticFieldJs(
     dx[i] = dx[i]! * alpha;
     dy[i] = dy[i]! * alpha;
   }
-  return { dx, dy };
+  if (!out) return { dx, dy };
+  out.dx.set(dx);
+  out.dy.set(dy);
+  return out;
 }

@@ -1,6 +1,6 @@
 // Plain-TypeScript warp with the kernel's exact f32 semantics (every step through Math.fround in
 // the kernel's order), so WASM and JS agree bit for bit. Oracle for tests, benchmark baseline.
-import { warpParams, type WarpOptions } from '../warp.js';
+import { warpOut, warpParams, type WarpOptions } from '../warp.js';
 
 const f = Math.fround;
 const BIG = 4194304;
@@ -24,6 +24,7 @@ export function warpJs<T extends Float32Array | Uint8Array>(
   options: WarpOptions = {},
 ): T {
   const p = warpParams(src, width, height, options);
+  const dest = warpOut(src, p.outW * p.outH, options?.out);
   const { par, outW, outH, offX, offY, nearest, constant, dx, dy } = p;
   const [a, b, ox, c, d, oy, cval] = par as unknown as number[];
   const isF32 = src instanceof Float32Array;
@@ -74,5 +75,7 @@ export function warpJs<T extends Float32Array | Uint8Array>(
       out[i] = isF32 ? r : Math.min(255, Math.max(0, Math.floor(f(r + 0.5))));
     }
   }
-  return out;
+  if (dest === undefined) return out;
+  dest.set(out); // after the loop: dest may be src
+  return dest;
 }
