@@ -33,6 +33,43 @@ abstract class Lanes {
     return i32x4.sub(f32x4.add(v, magic), magicBits);
   }
 
+  /**
+   * i in [-n, 2n) reflected into [0, n) (half-sample symmetric, as reflectIndex); with `zero`
+   * (constant borders) lanes outside [0, n) become 0 instead, and the caller masks them.
+   */
+  @inline static reflect1(i: v128, n: v128, zero: bool): v128 {
+    const neg = i32x4.lt_s(i, i32x4.splat(0));
+    const over = i32x4.ge_s(i, n);
+    if (zero) return v128.andnot(i, v128.or(neg, over));
+    const m = v128.bitselect(i32x4.sub(i32x4.splat(-1), i), i, neg);
+    return v128.bitselect(i32x4.sub(i32x4.sub(i32x4.shl(n, 1), i32x4.splat(1)), i), m, over);
+  }
+
+  /** The 4 source values at element offsets `off` (i32x4): f32x4, or i32x4 of bytes for u8. */
+  @inline static gatherRaw<T>(src: usize, off: v128): v128 {
+    const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
+    const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
+    const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
+    const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
+    let r = i32x4.splat(0);
+    if (isFloat<T>()) {
+      r = v128.load32_lane(q0, r, 0);
+      r = v128.load32_lane(q1, r, 1);
+      r = v128.load32_lane(q2, r, 2);
+      return v128.load32_lane(q3, r, 3);
+    }
+    r = v128.load8_lane(q0, r, 0);
+    r = v128.load8_lane(q1, r, 4);
+    r = v128.load8_lane(q2, r, 8);
+    return v128.load8_lane(q3, r, 12);
+  }
+
+  /** The 4 source values at element offsets `off` (i32x4), as f32x4. */
+  @inline static gather<T>(src: usize, off: v128): v128 {
+    const r = Lanes.gatherRaw<T>(src, off);
+    return isFloat<T>() ? r : f32x4.convert_i32x4_u(r);
+  }
+
   /** Bilinear samples at (sx, sy), f32x4. */
   @inline static sampleLinear<T>(
     src: usize,
@@ -115,11 +152,46 @@ abstract class Lanes {
       fly = f32x4.floor(sy);
       const ix = Lanes.toIndex(flx, magic, magicBits);
       const iy = Lanes.toIndex(fly, magic, magicBits);
-      slowLinear<T>(src, w, h, ix, iy, constant, cval);
-      p00 = v128.load(SLOW);
-      p01 = v128.load(SLOW, 16);
-      p10 = v128.load(SLOW, 32);
-      p11 = v128.load(SLOW, 48);
+      const one = i32x4.splat(1);
+      const ix1 = i32x4.add(ix, one);
+      const iy1 = i32x4.add(iy, one);
+      const hv = i32x4.splat(h);
+      // Every tap within one reflection of the image ([-n, 2n)): reflect and gather in vectors
+      // (most border groups of a rotation); farther lanes take the scalar path.
+      const near = v128.and(
+        v128.and(i32x4.ge_s(ix, i32x4.neg(wv)), i32x4.lt_s(ix1, i32x4.shl(wv, 1))),
+        v128.and(i32x4.ge_s(iy, i32x4.neg(hv)), i32x4.lt_s(iy1, i32x4.shl(hv, 1))),
+      );
+      if (i32x4.all_true(near)) {
+        const rx0 = Lanes.reflect1(ix, wv, constant);
+        const rx1 = Lanes.reflect1(ix1, wv, constant);
+        const ry0 = Lanes.reflect1(iy, hv, constant);
+        const ry1 = Lanes.reflect1(iy1, hv, constant);
+        const r0 = i32x4.mul(ry0, wv);
+        const r1 = i32x4.mul(ry1, wv);
+        p00 = Lanes.gather<T>(src, i32x4.add(r0, rx0));
+        p01 = Lanes.gather<T>(src, i32x4.add(r0, rx1));
+        p10 = Lanes.gather<T>(src, i32x4.add(r1, rx0));
+        p11 = Lanes.gather<T>(src, i32x4.add(r1, rx1));
+        if (constant) {
+          // Taps outside the image read index 0 above; replace them by the constant.
+          const cv = f32x4.splat(cval);
+          const inX0 = v128.and(i32x4.ge_s(ix, i32x4.splat(0)), i32x4.lt_s(ix, wv));
+          const inX1 = v128.and(i32x4.ge_s(ix1, i32x4.splat(0)), i32x4.lt_s(ix1, wv));
+          const inY0 = v128.and(i32x4.ge_s(iy, i32x4.splat(0)), i32x4.lt_s(iy, hv));
+          const inY1 = v128.and(i32x4.ge_s(iy1, i32x4.splat(0)), i32x4.lt_s(iy1, hv));
+          p00 = v128.bitselect(p00, cv, v128.and(inY0, inX0));
+          p01 = v128.bitselect(p01, cv, v128.and(inY0, inX1));
+          p10 = v128.bitselect(p10, cv, v128.and(inY1, inX0));
+          p11 = v128.bitselect(p11, cv, v128.and(inY1, inX1));
+        }
+      } else {
+        slowLinear<T>(src, w, h, ix, iy, constant, cval);
+        p00 = v128.load(SLOW);
+        p01 = v128.load(SLOW, 16);
+        p10 = v128.load(SLOW, 32);
+        p11 = v128.load(SLOW, 48);
+      }
     }
     const fx = f32x4.sub(sx, flx);
     const fy = f32x4.sub(sy, fly);
@@ -179,6 +251,29 @@ abstract class Lanes {
     ry = f32x4.floor(f32x4.add(Lanes.clamp(sy, big), half));
     const ix = Lanes.toIndex(rx, magic, magicBits);
     const iy = Lanes.toIndex(ry, magic, magicBits);
+    const hv = i32x4.splat(h);
+    const near = v128.and(
+      v128.and(i32x4.ge_s(ix, i32x4.neg(wv)), i32x4.lt_s(ix, i32x4.shl(wv, 1))),
+      v128.and(i32x4.ge_s(iy, i32x4.neg(hv)), i32x4.lt_s(iy, i32x4.shl(hv, 1))),
+    );
+    if (i32x4.all_true(near)) {
+      // As in sampleLinear: one reflection at most, reflected and gathered in vectors.
+      const off = i32x4.add(
+        i32x4.mul(Lanes.reflect1(iy, hv, constant), wv),
+        Lanes.reflect1(ix, wv, constant),
+      );
+      let g = Lanes.gatherRaw<T>(src, off);
+      if (constant) {
+        const zero = i32x4.splat(0);
+        const inside = v128.and(
+          v128.and(i32x4.ge_s(ix, zero), i32x4.lt_s(ix, wv)),
+          v128.and(i32x4.ge_s(iy, zero), i32x4.lt_s(iy, hv)),
+        );
+        const cv = isFloat<T>() ? f32x4.splat(cval) : i32x4.splat(<i32>cval);
+        g = v128.bitselect(g, cv, inside);
+      }
+      return g;
+    }
     const v0 = tap<T>(src, w, h, i32x4.extract_lane(ix, 0), i32x4.extract_lane(iy, 0), constant, cval);
     const v1 = tap<T>(src, w, h, i32x4.extract_lane(ix, 1), i32x4.extract_lane(iy, 1), constant, cval);
     const v2 = tap<T>(src, w, h, i32x4.extract_lane(ix, 2), i32x4.extract_lane(iy, 2), constant, cval);

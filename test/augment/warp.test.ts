@@ -91,6 +91,27 @@ describe('augment/warp', () => {
     }
   });
 
+  it('equals the reference at the borders of rotated images (the vector reflect paths)', () => {
+    const rng = new Rng(5);
+    for (let trial = 0; trial < 16; trial++) {
+      const w = 20 + rng.int(60);
+      const h = 20 + rng.int(60);
+      const th = rng.uniform(-0.6, 0.6);
+      const s = rng.uniform(0.8, 1.3);
+      const affine = [s * Math.cos(th), -Math.sin(th), rng.uniform(-4, 4), Math.sin(th), s * Math.cos(th), 0];
+      const img = noise(100 + trial, w * h, -1, 1);
+      const lab = labels(100 + trial, w * h, 3);
+      for (const boundary of ['reflect', 'constant'] as const) {
+        for (const interpolation of ['linear', 'nearest'] as const) {
+          const o = { affine, boundary, constant: 7, interpolation };
+          const what = `${w}x${h} ${boundary} ${interpolation}`;
+          expect(warp(img, w, h, o), `f32 ${what}`).toEqual(warpJs(img, w, h, o));
+          expect(warp(lab, w, h, o), `u8 ${what}`).toEqual(warpJs(lab, w, h, o));
+        }
+      }
+    }
+  });
+
   it('linear is bilinear to 1e-5 against a plain f64 scalar reference', () => {
     const w = 61;
     const h = 45;
