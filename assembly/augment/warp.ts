@@ -45,6 +45,19 @@ abstract class Lanes {
     return v128.bitselect(i32x4.sub(i32x4.sub(i32x4.shl(n, 1), i32x4.splat(1)), i), m, over);
   }
 
+  /** Lanes of i32x4 i with lo <= i < hi, as a mask. */
+  @inline static within(i: v128, lo: v128, hi: v128): v128 {
+    return v128.and(i32x4.ge_s(i, lo), i32x4.lt_s(i, hi));
+  }
+
+  /** Lanes whose taps x..x1, y..y1 all lie within one reflection of a w x h image ([-n, 2n)). */
+  @inline static near(x: v128, x1: v128, y: v128, y1: v128, wv: v128, hv: v128): v128 {
+    return v128.and(
+      v128.and(i32x4.ge_s(x, i32x4.neg(wv)), i32x4.lt_s(x1, i32x4.shl(wv, 1))),
+      v128.and(i32x4.ge_s(y, i32x4.neg(hv)), i32x4.lt_s(y1, i32x4.shl(hv, 1))),
+    );
+  }
+
   /** The 4 source values at element offsets `off` (i32x4): f32x4, or i32x4 of bytes for u8. */
   @inline static gatherRaw<T>(src: usize, off: v128): v128 {
     const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
@@ -158,11 +171,7 @@ abstract class Lanes {
       const hv = i32x4.splat(h);
       // Every tap within one reflection of the image ([-n, 2n)): reflect and gather in vectors
       // (most border groups of a rotation); farther lanes take the scalar path.
-      const near = v128.and(
-        v128.and(i32x4.ge_s(ix, i32x4.neg(wv)), i32x4.lt_s(ix1, i32x4.shl(wv, 1))),
-        v128.and(i32x4.ge_s(iy, i32x4.neg(hv)), i32x4.lt_s(iy1, i32x4.shl(hv, 1))),
-      );
-      if (i32x4.all_true(near)) {
+      if (i32x4.all_true(Lanes.near(ix, ix1, iy, iy1, wv, hv))) {
         const rx0 = Lanes.reflect1(ix, wv, constant);
         const rx1 = Lanes.reflect1(ix1, wv, constant);
         const ry0 = Lanes.reflect1(iy, hv, constant);
@@ -176,10 +185,11 @@ abstract class Lanes {
         if (constant) {
           // Taps outside the image read index 0 above; replace them by the constant.
           const cv = f32x4.splat(cval);
-          const inX0 = v128.and(i32x4.ge_s(ix, i32x4.splat(0)), i32x4.lt_s(ix, wv));
-          const inX1 = v128.and(i32x4.ge_s(ix1, i32x4.splat(0)), i32x4.lt_s(ix1, wv));
-          const inY0 = v128.and(i32x4.ge_s(iy, i32x4.splat(0)), i32x4.lt_s(iy, hv));
-          const inY1 = v128.and(i32x4.ge_s(iy1, i32x4.splat(0)), i32x4.lt_s(iy1, hv));
+          const zero = i32x4.splat(0);
+          const inX0 = Lanes.within(ix, zero, wv);
+          const inX1 = Lanes.within(ix1, zero, wv);
+          const inY0 = Lanes.within(iy, zero, hv);
+          const inY1 = Lanes.within(iy1, zero, hv);
           p00 = v128.bitselect(p00, cv, v128.and(inY0, inX0));
           p01 = v128.bitselect(p01, cv, v128.and(inY0, inX1));
           p10 = v128.bitselect(p10, cv, v128.and(inY1, inX0));
@@ -252,11 +262,7 @@ abstract class Lanes {
     const ix = Lanes.toIndex(rx, magic, magicBits);
     const iy = Lanes.toIndex(ry, magic, magicBits);
     const hv = i32x4.splat(h);
-    const near = v128.and(
-      v128.and(i32x4.ge_s(ix, i32x4.neg(wv)), i32x4.lt_s(ix, i32x4.shl(wv, 1))),
-      v128.and(i32x4.ge_s(iy, i32x4.neg(hv)), i32x4.lt_s(iy, i32x4.shl(hv, 1))),
-    );
-    if (i32x4.all_true(near)) {
+    if (i32x4.all_true(Lanes.near(ix, ix, iy, iy, wv, hv))) {
       // As in sampleLinear: one reflection at most, reflected and gathered in vectors.
       const off = i32x4.add(
         i32x4.mul(Lanes.reflect1(iy, hv, constant), wv),
@@ -264,11 +270,8 @@ abstract class Lanes {
       );
       let g = Lanes.gatherRaw<T>(src, off);
       if (constant) {
-        const zero = i32x4.splat(0);
-        const inside = v128.and(
-          v128.and(i32x4.ge_s(ix, zero), i32x4.lt_s(ix, wv)),
-          v128.and(i32x4.ge_s(iy, zero), i32x4.lt_s(iy, hv)),
-        );
+        // `inside` (the fast path's test, before the clamp) marks the same lanes: clamping
+        // keeps an outside coordinate outside.
         const cv = isFloat<T>() ? f32x4.splat(cval) : i32x4.splat(<i32>cval);
         g = v128.bitselect(g, cv, inside);
       }

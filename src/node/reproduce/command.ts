@@ -2,7 +2,7 @@
 import { CliUsageError } from '../args.js';
 import type { OutStream } from '../progressLine.js';
 import { AUGMENT_PRESETS, LOSS_PRESETS, REPRODUCE_DEFAULTS } from './options.js';
-import type { AugmentPreset, LossPreset, ReproduceIsbiOptions } from './options.js';
+import type { ReproduceIsbiOptions } from './options.js';
 import { runReproduceIsbi } from './reproduceIsbi.js';
 
 export const REPRODUCE_HELP = `Usage: unet-wasm reproduce-isbi [options]   (npm run reproduce:isbi -- [options])
@@ -38,6 +38,14 @@ function intArg(flag: string, v: string | undefined, min = 1): number {
     throw new CliUsageError(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
   }
   return n;
+}
+
+/** `v` if it is one of `allowed` (throws `CliUsageError` otherwise). */
+function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) {
+    throw new CliUsageError(`${flag} must be one of ${allowed.join(', ')}, got ${v}`);
+  }
+  return v as T;
 }
 
 /** Parses a slice list such as `0-23` or `0,2,4-9` (ascending ranges, integers >= 0). */
@@ -91,22 +99,12 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       case '--tta':
         o.tta = true;
         break;
-      case '--loss': {
-        const v = value();
-        if (!LOSS_PRESETS.includes(v as LossPreset)) {
-          throw new CliUsageError(`--loss must be one of ${LOSS_PRESETS.join(', ')}, got ${v}`);
-        }
-        o.loss = v as LossPreset;
+      case '--loss':
+        o.loss = oneOf(flag, value(), LOSS_PRESETS);
         break;
-      }
-      case '--augment': {
-        const v = value();
-        if (!AUGMENT_PRESETS.includes(v as AugmentPreset)) {
-          throw new CliUsageError(`--augment must be one of ${AUGMENT_PRESETS.join(', ')}, got ${v}`);
-        }
-        o.augment = v as AugmentPreset;
+      case '--augment':
+        o.augment = oneOf(flag, value(), AUGMENT_PRESETS);
         break;
-      }
       case '--train-slices':
         o.trainSlices = sliceList(flag, value());
         break;
