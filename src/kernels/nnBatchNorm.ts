@@ -16,6 +16,7 @@ type ForwardFn = (
   n: number,
   c: number,
   epsilon: number,
+  relu: number,
 ) => number;
 
 type BackwardFn = (
@@ -30,6 +31,7 @@ type BackwardFn = (
   scratch: number,
   n: number,
   c: number,
+  y: number,
 ) => number;
 
 /** Largest n·c the kernels accept (2^29 floats). */
@@ -73,7 +75,8 @@ const scratchBytes = (c: number): number => 32 * Math.ceil(c / 4) * 4;
 
 /**
  * Batch norm in training mode over `x` [n, c]: per-channel batch mean and biased variance, then
- * y = (x − mean)·γ/√(variance + ε) + β, by the SIMD kernel `nnBatchNormForward`.
+ * y = (x − mean)·γ/√(variance + ε) + β, by the SIMD kernel `nnBatchNormForward`; with `relu`
+ * (default false), y = max(0, that).
  */
 export function batchNormTrainForward(
   x: Float32Array,
@@ -83,6 +86,7 @@ export function batchNormTrainForward(
   c: number,
   epsilon: number,
   out: BatchNormForwardOut,
+  relu = false,
 ): void {
   const fn = 'batchNormTrainForward';
   checkSizes(fn, n, c);
@@ -114,6 +118,7 @@ export function batchNormTrainForward(
       n,
       c,
       epsilon,
+      relu ? 1 : 0,
     );
     if (rc !== 0) throw new NnKernelError(`${fn}: kernel rejected n=${n} c=${c} (code ${rc})`);
     out.y.set(view(Float32Array, yp, n * c));
@@ -126,6 +131,7 @@ export function batchNormTrainForward(
 /**
  * Gradients of {@link batchNormTrainForward} from `dy` [n, c], the input `x` and the forward's
  * `mean` and `invstd`: dβ = Σdy, dγ = Σdy·x̂, dx = γ·invstd·(dy − dβ/n − x̂·dγ/n), x̂ = (x − mean)·invstd.
+ * Pass the forward's output `y` when it ran with `relu`: dy then counts only where y > 0.
  */
 export function batchNormTrainBackward(
   dy: Float32Array,
@@ -136,6 +142,7 @@ export function batchNormTrainBackward(
   n: number,
   c: number,
   out: BatchNormBackwardOut,
+  y?: Float32Array,
 ): void {
   const fn = 'batchNormTrainBackward';
   checkSizes(fn, n, c);
@@ -147,8 +154,10 @@ export function batchNormTrainBackward(
   checkLength(fn, 'dx', out.dx, n * c);
   checkLength(fn, 'dgamma', out.dgamma, c);
   checkLength(fn, 'dbeta', out.dbeta, c);
+  if (y) checkLength(fn, 'y', y, n * c);
   withScope((scope) => {
     const dyp = scope.input(dy);
+    const yp = y ? scope.input(y) : 0;
     const xp = scope.input(x);
     const mp = scope.input(mean);
     const ip = scope.input(invstd);
@@ -168,6 +177,7 @@ export function batchNormTrainBackward(
       scratch,
       n,
       c,
+      yp,
     );
     if (rc !== 0) throw new NnKernelError(`${fn}: kernel rejected n=${n} c=${c} (code ${rc})`);
     out.dx.set(view(Float32Array, dxp, n * c));

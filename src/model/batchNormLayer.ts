@@ -2,8 +2,10 @@
 // beta, moving_mean, moving_variance; same config, momentum/epsilon semantics and moving-average
 // update), whose training-mode call runs one fused kernel per direction on the 'wasm' backend
 // (src/backend/kernels/batchNormTrain.ts) instead of the composed moments + batchNorm, whose
-// gradients cost a dozen element-wise passes. Elsewhere (webgl, webgpu, cpu, wasm without our
-// kernels, or a layout the kernel does not cover) it is the stock layer, call for call.
+// gradients cost a dozen element-wise passes, and six ops for the moving averages. Optionally
+// (`relu`) it applies the ReLU that follows it in a U-Net, inside the same kernels. Elsewhere
+// (webgl, webgpu, cpu, wasm without our kernels, or a layout the kernel does not cover) it is the
+// stock layer, call for call (then tf.relu with `relu`).
 // Serialised as 'UNetBatchNorm'; models saved with 'BatchNormalization' keep loading the stock one.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -52,15 +54,32 @@ export function isBatchNormLayer(layer: { getClassName(): string }): boolean {
   return cls === UNetBatchNorm.className || cls === 'BatchNormalization';
 }
 
+/** Arguments of {@link UNetBatchNorm}: those of `tf.layers.batchNormalization`, and `relu`. */
+export interface UNetBatchNormArgs extends BatchNormalizationLayerArgs {
+  /** Output max(0, batch norm), i.e. batch norm followed by a ReLU, in one layer. Default false. */
+  relu?: boolean;
+}
+
 /**
  * tfjs-layers' BatchNormalization with a fused training path on 'wasm'. Takes the same arguments
- * (see `tf.layers.batchNormalization`).
+ * (see `tf.layers.batchNormalization`), plus `relu`.
  */
 export class UNetBatchNorm extends StockBatchNormalization {
   static override className = 'UNetBatchNorm';
+  /** See {@link UNetBatchNormArgs.relu}. */
+  readonly relu: boolean;
 
-  constructor(args: BatchNormalizationLayerArgs = {}) {
-    super(args);
+  constructor(args: UNetBatchNormArgs = {}) {
+    const { relu, ...stock } = args;
+    super(stock);
+    this.relu = relu === true;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const config = super.getConfig();
+    // Only when set, so configs without it stay exactly the stock layer's.
+    if (this.relu) config['relu'] = true;
+    return config;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
@@ -81,35 +100,33 @@ export class UNetBatchNorm extends StockBatchNormalization {
       me.beta === null ||
       !fusedBatchNormAvailable()
     ) {
-      return super.call(inputs, kwargs);
+      if (!this.relu) return super.call(inputs, kwargs);
+      return tf.tidy(() => tf.relu(super.call(inputs, kwargs) as tf.Tensor));
     }
     return tf.tidy(() => {
-      const [y, mean, variance] = tf.engine().runKernel(
+      // The kernel also updates the moving averages as the stock layer does (moving ← moving −
+      // (moving − batch)·(1 − momentum), biased variance), float32 step for step.
+      const out = tf.engine().runKernel(
         TRAIN_KERNEL,
-        { x: input, gamma: me.gamma!.read(), beta: me.beta!.read() },
         {
-          epsilon: me.epsilon,
+          x: input,
+          gamma: me.gamma!.read(),
+          beta: me.beta!.read(),
+          movingMean: me.movingMean.read(),
+          movingVariance: me.movingVariance.read(),
         },
+        { epsilon: me.epsilon, relu: this.relu, momentum: me.momentum },
       ) as tf.Tensor[];
-      // As the stock layer: moving ← moving − (moving − batch)·(1 − momentum), biased variance.
-      const decay = 1 - me.momentum;
-      for (const [v, value] of [
-        [me.movingMean, mean!],
-        [me.movingVariance, variance!],
-      ] as const) {
-        tf.tidy(() => {
-          const orig = v.read();
-          v.write(tf.sub(orig, tf.mul(tf.sub(orig, value), decay)));
-        });
-      }
-      return y!;
+      me.movingMean.write(out[4]!);
+      me.movingVariance.write(out[5]!);
+      return out[0]!;
     });
   }
 }
 
 tf.serialization.registerClass(UNetBatchNorm);
 
-/** Creates a {@link UNetBatchNorm} layer (arguments as `tf.layers.batchNormalization`). */
-export function unetBatchNorm(args: BatchNormalizationLayerArgs = {}): UNetBatchNorm {
+/** Creates a {@link UNetBatchNorm} layer (arguments as `tf.layers.batchNormalization`, plus `relu`). */
+export function unetBatchNorm(args: UNetBatchNormArgs = {}): UNetBatchNorm {
   return new UNetBatchNorm(args);
 }

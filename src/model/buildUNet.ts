@@ -29,7 +29,7 @@ export function buildUNet(options: UNetOptions = {}): tfl.LayersModel {
   const init = () => tfl.initializers.heNormal({ seed: mixSeed(o.seed, layerIndex++) });
 
   const conv = (x: tfl.SymbolicTensor, filters: number, name: string): tfl.SymbolicTensor => {
-    let y = tfl.layers
+    const y = tfl.layers
       .conv2d({
         filters,
         kernelSize: 3,
@@ -39,10 +39,14 @@ export function buildUNet(options: UNetOptions = {}): tfl.LayersModel {
         name,
       })
       .apply(x) as tfl.SymbolicTensor;
+    // With batch norm the ReLU is part of the layer: one fused kernel each way on 'wasm'.
     if (o.batchNorm)
-      y = unetBatchNorm({ axis: -1, momentum: o.batchNormMomentum, name: `${name}_bn` }).apply(
-        y,
-      ) as tfl.SymbolicTensor;
+      return unetBatchNorm({
+        axis: -1,
+        momentum: o.batchNormMomentum,
+        relu: true,
+        name: `${name}_bn`,
+      }).apply(y) as tfl.SymbolicTensor;
     return tfl.layers.reLU({ name: `${name}_relu` }).apply(y) as tfl.SymbolicTensor;
   };
 

@@ -7,3 +7,4 @@ export { UNetConfigError } from './errors.js';
 export { SeededDropout } from './seededDropout.js';
 export type { SeededDropoutArgs } from './seededDropout.js';
 export { UNetBatchNorm, unetBatchNorm, isBatchNormLayer, fusedBatchNormAvailable } from './batchNormLayer.js';
+export type { UNetBatchNormArgs } from './batchNormLayer.js';

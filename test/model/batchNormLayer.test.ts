@@ -55,33 +55,38 @@ describe('nnBatchNorm kernels', () => {
     [257, 33],
     [64, 2],
   ];
-  for (const [i, [n, c]] of shapes.entries()) {
-    it(`forward and backward match a float64 oracle: n=${n} c=${c}`, () => {
-      const rng = new Rng(500 + i);
-      // An offset mean checks that the variance does not suffer from cancellation.
-      const x = rand(rng, n * c, 2, 4);
-      const gamma = rand(rng, c, 0.5, 1.5);
-      const beta = rand(rng, c);
-      const dy = rand(rng, n * c);
-      const eps = 1e-3;
-      const want = batchNormTrainRef(x, gamma, beta, dy, n, c, eps);
-      const f = {
-        y: new Float32Array(n * c),
-        mean: new Float32Array(c),
-        variance: new Float32Array(c),
-        invstd: new Float32Array(c),
-      };
-      batchNormTrainForward(x, gamma, beta, n, c, eps, f);
-      expect(relErr(f.y, want.y)).toBeLessThan(1e-5);
-      expect(relErr(f.mean, want.mean)).toBeLessThan(1e-6);
-      expect(relErr(f.variance, want.variance, 1e-3)).toBeLessThan(1e-5);
-      const b = { dx: new Float32Array(n * c), dgamma: new Float32Array(c), dbeta: new Float32Array(c) };
-      batchNormTrainBackward(dy, x, f.mean, f.invstd, gamma, n, c, b);
-      expect(relErr(b.dbeta, want.dbeta)).toBeLessThan(1e-5);
-      expect(relErr(b.dgamma, want.dgamma, 1e-3)).toBeLessThan(1e-4);
-      expect(relErr(b.dx, want.dx, want.dxScale)).toBeLessThan(1e-5);
-    });
-  }
+  for (const [i, [n, c]] of shapes.entries())
+    for (const relu of [false, true])
+      it(`forward and backward match a float64 oracle: n=${n} c=${c}${relu ? ', relu' : ''}`, () => {
+        const rng = new Rng(500 + i);
+        // An offset mean checks that the variance does not suffer from cancellation.
+        const x = rand(rng, n * c, 2, 4);
+        const gamma = rand(rng, c, 0.5, 1.5);
+        const beta = rand(rng, c);
+        const dy = rand(rng, n * c);
+        const eps = 1e-3;
+        const want = batchNormTrainRef(x, gamma, beta, dy, n, c, eps, relu);
+        const f = {
+          y: new Float32Array(n * c),
+          mean: new Float32Array(c),
+          variance: new Float32Array(c),
+          invstd: new Float32Array(c),
+        };
+        batchNormTrainForward(x, gamma, beta, n, c, eps, f, relu);
+        expect(relErr(f.y, want.y)).toBeLessThan(1e-5);
+        if (relu) {
+          expect(f.y.every((v) => v >= 0)).toBe(true);
+          // Both signs occur, so the mask matters.
+          expect(f.y.some((v) => v === 0) || n * c < 4).toBe(true);
+        }
+        expect(relErr(f.mean, want.mean)).toBeLessThan(1e-6);
+        expect(relErr(f.variance, want.variance, 1e-3)).toBeLessThan(1e-5);
+        const b = { dx: new Float32Array(n * c), dgamma: new Float32Array(c), dbeta: new Float32Array(c) };
+        batchNormTrainBackward(dy, x, f.mean, f.invstd, gamma, n, c, b, relu ? f.y : undefined);
+        expect(relErr(b.dbeta, want.dbeta, 1e-3)).toBeLessThan(1e-5);
+        expect(relErr(b.dgamma, want.dgamma, 1e-3)).toBeLessThan(1e-4);
+        expect(relErr(b.dx, want.dx, want.dxScale)).toBeLessThan(1e-5);
+      });
 
   it('rejects bad sizes with NnKernelError', () => {
     const o = {
@@ -99,6 +104,47 @@ describe('nnBatchNorm kernels', () => {
     expect(() => batchNormTrainBackward(new Float32Array(4), new Float32Array(4), g, g, g, 2, 2, b)).toThrow(
       NnKernelError,
     );
+  });
+});
+
+describe('UNetBatchNormTrain kernel: moving averages', () => {
+  it('updates them as tfjs-layers does, bit for bit, and rejects half or momentum-less input', async () => {
+    await tf.setBackend('wasm');
+    const rng = new Rng(31);
+    const c = 13;
+    const x = tf.tensor(rand(rng, 6 * c, -2, 5), [2, 3, c]);
+    const gamma = tf.tensor1d(rand(rng, c, 0.5, 1.5));
+    const beta = tf.tensor1d(rand(rng, c));
+    const movingMean = tf.tensor1d(rand(rng, c));
+    const movingVariance = tf.tensor1d(rand(rng, c, 0.5, 2));
+    const momentum = 0.83;
+    const out = tf
+      .engine()
+      .runKernel(
+        'UNetBatchNormTrain',
+        { x, gamma, beta, movingMean, movingVariance },
+        { epsilon: 1e-3, relu: false, momentum },
+      ) as tf.Tensor[];
+    expect(out.length).toBe(6);
+    const decay = 1 - momentum;
+    const stockUpdate = (m: tf.Tensor, b: tf.Tensor): tf.Tensor => tf.sub(m, tf.mul(tf.sub(m, b), decay));
+    const wantMean = stockUpdate(movingMean, out[1]!);
+    const wantVariance = stockUpdate(movingVariance, out[2]!);
+    expect(Array.from(out[4]!.dataSync())).toEqual(Array.from(wantMean.dataSync()));
+    expect(Array.from(out[5]!.dataSync())).toEqual(Array.from(wantVariance.dataSync()));
+    // Without moving inputs: the four outputs of before.
+    const plain = tf
+      .engine()
+      .runKernel('UNetBatchNormTrain', { x, gamma, beta }, { epsilon: 1e-3 }) as tf.Tensor[];
+    expect(plain.length).toBe(4);
+    expect(Array.from(plain[0]!.dataSync())).toEqual(Array.from(out[0]!.dataSync()));
+    const short = tf.tensor1d([1, 2, 3]);
+    const run = (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => () =>
+      tf.engine().runKernel('UNetBatchNormTrain', { x, gamma, beta, ...inputs }, attrs as tf.NamedAttrMap);
+    expect(run({ movingMean }, { epsilon: 1e-3, momentum })).toThrow(/go together/);
+    expect(run({ movingMean, movingVariance }, { epsilon: 1e-3 })).toThrow(/finite momentum/);
+    expect(run({ movingMean: short, movingVariance }, { epsilon: 1e-3, momentum })).toThrow(/movingMean/);
+    tf.dispose([x, gamma, beta, short, movingMean, movingVariance, wantMean, wantVariance, ...out, ...plain]);
   });
 });
 
@@ -163,6 +209,14 @@ async function runLayer(
 
 const stock = (a: BnArgs): tfl.layers.Layer => tfl.layers.batchNormalization(a);
 const ours = (a: BnArgs): tfl.layers.Layer => unetBatchNorm(a);
+const oursRelu = (a: BnArgs): tfl.layers.Layer => unetBatchNorm({ ...a, relu: true });
+/** The stock layer followed by a ReLU layer, for inputs of `shape`. */
+const stockRelu =
+  (shape: number[]) =>
+  (a: BnArgs): tfl.layers.Layer =>
+    tfl.sequential({
+      layers: [tfl.layers.batchNormalization({ ...a, inputShape: shape.slice(1) }), tfl.layers.reLU()],
+    });
 
 describe('UNetBatchNorm layer', () => {
   const shapes = [
@@ -173,20 +227,27 @@ describe('UNetBatchNorm layer', () => {
     [1, 9, 8, 13],
     [4, 8, 8, 32],
   ];
-  for (const [i, shape] of shapes.entries()) {
-    it(`fused 'wasm' training matches the stock layer on 'cpu': [${shape}]`, async () => {
-      const want = await runLayer('cpu', stock, shape, 900 + i);
-      await tf.setBackend('wasm');
-      expect(fusedBatchNormAvailable()).toBe(true);
-      const got = await runLayer('wasm', ours, shape, 900 + i);
-      expect(relErr(got.y, want.y)).toBeLessThan(1e-5);
-      expect(relErr(got.dx, want.dx, 1e-3)).toBeLessThan(2e-4);
-      expect(relErr(got.dgamma, want.dgamma, 1e-3)).toBeLessThan(2e-4);
-      expect(relErr(got.dbeta, want.dbeta)).toBeLessThan(1e-5);
-      expect(relErr(got.movingMean, want.movingMean)).toBeLessThan(1e-5);
-      expect(relErr(got.movingVariance, want.movingVariance)).toBeLessThan(1e-5);
-    });
-  }
+  for (const [i, shape] of shapes.entries())
+    for (const relu of [false, true]) {
+      const name = relu ? 'the stock layer + ReLU' : 'the stock layer';
+      it(`fused 'wasm' training matches ${name} on 'cpu': [${shape}]`, async () => {
+        const want = await runLayer('cpu', relu ? stockRelu(shape) : stock, shape, 900 + i);
+        await tf.setBackend('wasm');
+        expect(fusedBatchNormAvailable()).toBe(true);
+        const got = await runLayer('wasm', relu ? oursRelu : ours, shape, 900 + i);
+        if (relu) {
+          // Both sides of the ReLU occur.
+          expect(got.y.some((v) => v === 0)).toBe(true);
+          expect(got.y.some((v) => v > 0)).toBe(true);
+        }
+        expect(relErr(got.y, want.y)).toBeLessThan(1e-5);
+        expect(relErr(got.dx, want.dx, 1e-3)).toBeLessThan(2e-4);
+        expect(relErr(got.dgamma, want.dgamma, 1e-3)).toBeLessThan(2e-4);
+        expect(relErr(got.dbeta, want.dbeta)).toBeLessThan(1e-5);
+        expect(relErr(got.movingMean, want.movingMean)).toBeLessThan(1e-5);
+        expect(relErr(got.movingVariance, want.movingVariance)).toBeLessThan(1e-5);
+      });
+    }
 
   it('falls back to the stock path on cpu and on wasm without the kernels', async () => {
     const shape = [2, 5, 3, 5];
@@ -194,6 +255,11 @@ describe('UNetBatchNorm layer', () => {
     const cpu = await runLayer('cpu', ours, shape, 77);
     expect(Array.from(cpu.y)).toEqual(Array.from(want.y));
     expect(Array.from(cpu.dx)).toEqual(Array.from(want.dx));
+    const wantRelu = await runLayer('cpu', stockRelu(shape), shape, 77);
+    const cpuRelu = await runLayer('cpu', oursRelu, shape, 77);
+    expect(Array.from(cpuRelu.y)).toEqual(Array.from(wantRelu.y));
+    expect(Array.from(cpuRelu.dx)).toEqual(Array.from(wantRelu.dx));
+    expect(cpuRelu.y.some((v) => v === 0)).toBe(true);
     await tf.setBackend('wasm');
     unregisterWasmKernels(['UNetBatchNormTrain', 'UNetBatchNormTrainGrad']);
     try {
@@ -230,33 +296,93 @@ describe('UNetBatchNorm layer', () => {
   });
 });
 
+/**
+ * The U-Net of depth 1 as buildUNet made it before the ReLU moved into UNetBatchNorm: conv, stock
+ * BatchNormalization, a ReLU layer (the topology of older checkpoints).
+ */
+function legacyBatchNormUNet(): tfl.LayersModel {
+  let seed = 40;
+  const conv = (x: tfl.SymbolicTensor, filters: number, name: string): tfl.SymbolicTensor => {
+    const c = tfl.layers
+      .conv2d({
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        useBias: false,
+        kernelInitializer: tfl.initializers.heNormal({ seed: seed++ }),
+        name,
+      })
+      .apply(x) as tfl.SymbolicTensor;
+    const b = tfl.layers.batchNormalization({ axis: -1, name: `${name}_bn` }).apply(c) as tfl.SymbolicTensor;
+    return tfl.layers.reLU({ name: `${name}_relu` }).apply(b) as tfl.SymbolicTensor;
+  };
+  const input = tfl.input({ shape: [null, null, 1], name: 'image' });
+  const skip = conv(conv(input, 3, 'down0_conv1'), 3, 'down0_conv2');
+  let x = tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(skip) as tfl.SymbolicTensor;
+  x = conv(conv(x, 6, 'bottom_conv1'), 6, 'bottom_conv2');
+  x = tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 2, strides: 2 }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.concatenate().apply([skip, x]) as tfl.SymbolicTensor;
+  x = conv(conv(x, 3, 'up0_conv1'), 3, 'up0_conv2');
+  const out = tfl.layers.conv2d({ filters: 2, kernelSize: 1, activation: 'softmax' }).apply(x);
+  return tfl.model({ inputs: input, outputs: out as tfl.SymbolicTensor });
+}
+
 describe('UNetBatchNorm serialisation', () => {
-  it('round-trips through model.json and loads old BatchNormalization checkpoints', async () => {
+  const bytes = (json: string, weights: Uint8Array): Record<string, Uint8Array> => ({
+    'model.json': new TextEncoder().encode(json),
+    'weights.bin': weights,
+  });
+
+  it('round-trips through model.json with the fused ReLU', async () => {
     await tf.setBackend('wasm');
     const a = buildUNet({ inputSize: null, depth: 1, baseFilters: 3, batchNorm: true, seed: 5 });
+    expect(a.layers.some((l) => l.getClassName() === 'ReLU')).toBe(false);
     // Non-trivial moving statistics.
     const xs = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 3);
     tf.tidy(() => void a.apply(xs, { training: true }));
     const files = await modelToFiles(a);
     const json = files['model.json'];
     expect(json).toContain('"UNetBatchNorm"');
+    expect(json).toContain('"relu":true');
     expect(json).not.toContain('"BatchNormalization"');
-    const bytes = (j: string): Record<string, Uint8Array> => ({
-      'model.json': new TextEncoder().encode(j),
-      'weights.bin': files['weights.bin'],
-    });
     const want = await (a.predict(xs) as tf.Tensor).data();
-    const b = await tfl.loadLayersModel(tf.io.fromMemory(filesToArtifacts(bytes(json))));
-    expect(b.layers.filter((l) => l instanceof UNetBatchNorm).length).toBe(6);
-    expect(Array.from(await (b.predict(xs) as tf.Tensor).data())).toEqual(Array.from(want));
-    const old = json.replaceAll('"UNetBatchNorm"', '"BatchNormalization"');
-    const c = await tfl.loadLayersModel(tf.io.fromMemory(filesToArtifacts(bytes(old))));
-    const bns = c.layers.filter((l) => isBatchNormLayer(l));
+    const b = await tfl.loadLayersModel(
+      tf.io.fromMemory(filesToArtifacts(bytes(json, files['weights.bin']))),
+    );
+    const bns = b.layers.filter((l): l is UNetBatchNorm => l instanceof UNetBatchNorm);
     expect(bns.length).toBe(6);
-    expect(bns.every((l) => l.getClassName() === 'BatchNormalization')).toBe(true);
-    expect(Array.from(await (c.predict(xs) as tf.Tensor).data())).toEqual(Array.from(want));
+    expect(bns.every((l) => l.relu)).toBe(true);
+    expect(Array.from(await (b.predict(xs) as tf.Tensor).data())).toEqual(Array.from(want));
     xs.dispose();
-    [a, b, c].forEach((m) => m.dispose());
+    [a, b].forEach((m) => m.dispose());
+  });
+
+  it('loads older checkpoints: stock BatchNormalization or UNetBatchNorm, then a ReLU layer', async () => {
+    await tf.setBackend('wasm');
+    const a = legacyBatchNormUNet();
+    const xs = tf.randomUniform([2, 8, 8, 1], 0, 1, 'float32', 3);
+    tf.tidy(() => void a.apply(xs, { training: true }));
+    const want = Array.from(await (a.predict(xs) as tf.Tensor).data());
+    const files = await modelToFiles(a);
+    const json = files['model.json'];
+    expect(json).toContain('"BatchNormalization"');
+    for (const [text, cls] of [
+      [json, 'BatchNormalization'],
+      [json.replaceAll('"BatchNormalization"', '"UNetBatchNorm"'), 'UNetBatchNorm'],
+    ] as const) {
+      const m = await tfl.loadLayersModel(
+        tf.io.fromMemory(filesToArtifacts(bytes(text, files['weights.bin']))),
+      );
+      const bns = m.layers.filter((l) => isBatchNormLayer(l));
+      expect(bns.length).toBe(6);
+      expect(bns.every((l) => l.getClassName() === cls)).toBe(true);
+      expect(bns.every((l) => !(l instanceof UNetBatchNorm) || !l.relu)).toBe(true);
+      expect(m.layers.filter((l) => l.getClassName() === 'ReLU').length).toBe(6);
+      expect(Array.from(await (m.predict(xs) as tf.Tensor).data())).toEqual(want);
+      m.dispose();
+    }
+    xs.dispose();
+    a.dispose();
   });
 });
 

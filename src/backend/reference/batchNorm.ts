@@ -17,6 +17,7 @@ export interface BatchNormRefResult {
 /**
  * y = (x − mean)·γ/√(variance + ε) + β over `x` [n, c] with batch statistics, and its gradients for
  * the upstream gradient `dy`: dβ = Σdy, dγ = Σdy·x̂, dx = γ·invstd/n·(n·dy − dβ − x̂·dγ).
+ * With `relu`, y = max(0, that) and dy counts only where it is > 0 (ReLU's gradient).
  */
 export function batchNormTrainRef(
   x: ArrayLike<number>,
@@ -26,6 +27,7 @@ export function batchNormTrainRef(
   n: number,
   c: number,
   epsilon: number,
+  relu = false,
 ): BatchNormRefResult {
   const mean = new Float64Array(c);
   const variance = new Float64Array(c);
@@ -33,15 +35,18 @@ export function batchNormTrainRef(
   for (let p = 0; p < n; p++) for (let k = 0; k < c; k++) variance[k]! += (x[p * c + k]! - mean[k]!) ** 2 / n;
   const inv = Float64Array.from(variance, (v) => 1 / Math.sqrt(v + epsilon));
   const y = new Float64Array(n * c);
+  const g = Float64Array.from(dy);
   const dgamma = new Float64Array(c);
   const dbeta = new Float64Array(c);
   for (let p = 0; p < n; p++)
     for (let k = 0; k < c; k++) {
       const i = p * c + k;
       const xh = (x[i]! - mean[k]!) * inv[k]!;
-      y[i] = xh * gamma[k]! + beta[k]!;
-      dbeta[k]! += dy[i]!;
-      dgamma[k]! += dy[i]! * xh;
+      const z = xh * gamma[k]! + beta[k]!;
+      y[i] = relu ? Math.max(0, z) : z;
+      if (relu && !(z > 0)) g[i] = 0;
+      dbeta[k]! += g[i]!;
+      dgamma[k]! += g[i]! * xh;
     }
   const dx = new Float64Array(n * c);
   let dxScale = 0;
@@ -49,7 +54,7 @@ export function batchNormTrainRef(
     for (let k = 0; k < c; k++) {
       const i = p * c + k;
       const xh = (x[i]! - mean[k]!) * inv[k]!;
-      dx[i] = ((gamma[k]! * inv[k]!) / n) * (n * dy[i]! - dbeta[k]! - xh * dgamma[k]!);
+      dx[i] = ((gamma[k]! * inv[k]!) / n) * (n * g[i]! - dbeta[k]! - xh * dgamma[k]!);
       dxScale = Math.max(dxScale, Math.abs(gamma[k]! * inv[k]! * dy[i]!));
     }
   return { y, mean, variance, dx, dgamma, dbeta, dxScale };
