@@ -5,6 +5,8 @@
 //   --stock          also time the stock tfjs-wasm kernels (with a Conv3D-based filter-gradient fill,
 //                    since stock 'wasm' has no Conv2DBackpropFilter) in the same run
 //   --no-torch       skip the PyTorch comparison
+//   --rounds N       with PyTorch: alternate N blocks of ours and N of PyTorch, ceil(steps / N) timed
+//                    steps each after one untimed step (default 3)
 //   --threads N      XNNPACK threads of tfjs-wasm (default: all CPUs; 1 = single-threaded build)
 //   --helper 0|1     run half of our gradient kernels on a helper thread (default 1 with >= 2 CPUs)
 //   --ab-adam        same as --ab UnetAdamUpdate (the fused Adam against stock Adam's arithmetic)
@@ -16,8 +18,9 @@
 // Prints the median wall-clock ms per full step (forward, backward, Adam) and the median CPU ms of
 // the process per step (steadier than wall time on a loaded machine). When `python3 -c 'import
 // torch'` works (python3 on PATH or /usr/bin/python3), the same config is timed in PyTorch in the
-// same run and the ratio printed. PyTorch is optional.
-import { spawnSync } from 'node:child_process';
+// same run, in blocks alternating with ours, and the ratio printed. PyTorch is optional.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -44,6 +47,7 @@ interface Config {
   bn: boolean;
   steps: number;
   warmup: number;
+  rounds: number;
   backend: BackendName;
   profile: boolean;
   stock: boolean;
@@ -63,6 +67,7 @@ function parseArgs(argv: string[]): Config {
     bn: false,
     steps: 10,
     warmup: 3,
+    rounds: 3,
     backend: 'wasm',
     profile: false,
     stock: false,
@@ -86,6 +91,7 @@ function parseArgs(argv: string[]): Config {
     else if (a === '--depth') cfg.depth = num();
     else if (a === '--steps') cfg.steps = num();
     else if (a === '--warmup') cfg.warmup = num();
+    else if (a === '--rounds') cfg.rounds = Math.max(1, num());
     else if (a === '--bn') cfg.bn = true;
     else if (a === '--profile') cfg.profile = true;
     else if (a === '--ab-adam') cfg.ab = ['UnetAdamUpdate'];
@@ -168,12 +174,12 @@ function mainThreadCpuMs(): number {
   }
 }
 
-function timeSteps(step: () => number, cfg: Config): Timing {
-  for (let i = 0; i < cfg.warmup; i++) step();
+/** `n` timed steps (no warm-up). */
+function stepBlock(step: () => number, n: number): Block & { mainMs: number } {
   const wall: number[] = [];
   const cpu: number[] = [];
   const main0 = mainThreadCpuMs();
-  for (let i = 0; i < cfg.steps; i++) {
+  for (let i = 0; i < n; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const loss = step();
@@ -182,7 +188,48 @@ function timeSteps(step: () => number, cfg: Config): Timing {
     cpu.push((c.user + c.system) / 1000);
     if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at step ${i}`);
   }
-  return { wallMs: median(wall), cpuMs: median(cpu), mainMs: (mainThreadCpuMs() - main0) / cfg.steps };
+  return { wall, cpu, mainMs: mainThreadCpuMs() - main0 };
+}
+
+function timeSteps(step: () => number, cfg: Config): Timing {
+  for (let i = 0; i < cfg.warmup; i++) step();
+  const b = stepBlock(step, cfg.steps);
+  return { wallMs: median(b.wall), cpuMs: median(b.cpu), mainMs: b.mainMs / cfg.steps };
+}
+
+/**
+ * Ours and PyTorch in alternating blocks (`cfg.rounds` each, the order swapped every round; one
+ * untimed step opens every block), so both see the same drift of this VM's speed.
+ */
+async function timeInterleaved(
+  step: () => number,
+  torch: TorchProcess,
+  cfg: Config,
+): Promise<{ ours: Timing; torch: Timing }> {
+  for (let i = 0; i < cfg.warmup; i++) step();
+  const per = Math.max(1, Math.ceil(cfg.steps / cfg.rounds));
+  const o: Block = { wall: [], cpu: [] };
+  const t: Block = { wall: [], cpu: [] };
+  let mainMs = 0;
+  for (let r = 0; r < cfg.rounds; r++) {
+    for (const side of r % 2 ? (['torch', 'ours'] as const) : (['ours', 'torch'] as const)) {
+      if (side === 'torch') {
+        const b = await torch.block(per);
+        t.wall.push(...b.wall);
+        t.cpu.push(...b.cpu);
+      } else {
+        step();
+        const b = stepBlock(step, per);
+        o.wall.push(...b.wall);
+        o.cpu.push(...b.cpu);
+        mainMs += b.mainMs;
+      }
+    }
+  }
+  return {
+    ours: { wallMs: median(o.wall), cpuMs: median(o.cpu), mainMs: mainMs / (per * cfg.rounds) },
+    torch: { wallMs: median(t.wall), cpuMs: median(t.cpu), mainMs: NaN },
+  };
 }
 
 async function profileStep(step: () => number, label: string, top = 15): Promise<void> {
@@ -245,7 +292,7 @@ function findTorchPython(): string | null {
 
 const TORCH_SCRIPT = String.raw`
 import os, sys, time, json, torch, torch.nn as nn
-size, batch, base, depth, bn, steps, warmup = [int(v) for v in sys.argv[1:8]]
+size, batch, base, depth, bn, warmup = [int(v) for v in sys.argv[1:7]]
 # Debian's build starts with one OpenMP thread here; give PyTorch every core, as ours gets them.
 if 'OMP_NUM_THREADS' not in os.environ: torch.set_num_threads(os.cpu_count())
 torch.manual_seed(0)
@@ -281,26 +328,87 @@ def step():
     loss = ((nll * w).sum((1, 2)) / w.sum((1, 2))).mean()
     loss.backward(); opt.step()
 for _ in range(warmup): step()
-ts, cs = [], []
-for _ in range(steps):
-    t0, c0 = time.perf_counter(), time.process_time(); step()
-    ts.append((time.perf_counter() - t0) * 1000); cs.append((time.process_time() - c0) * 1000)
-ts.sort(); cs.sort()
-print(json.dumps({"ms": ts[len(ts)//2], "cpuMs": cs[len(cs)//2], "threads": torch.get_num_threads(), "version": torch.__version__}))
+print(json.dumps({"threads": torch.get_num_threads(), "version": torch.__version__}), flush=True)
+# Then blocks on request: a line "n" runs one untimed step and n timed ones; "0" ends.
+for line in sys.stdin:
+    n = int(line)
+    if n == 0: break
+    step()
+    ts, cs = [], []
+    for _ in range(n):
+        t0, c0 = time.perf_counter(), time.process_time(); step()
+        ts.append((time.perf_counter() - t0) * 1000); cs.append((time.process_time() - c0) * 1000)
+    print(json.dumps({"ms": ts, "cpuMs": cs}), flush=True)
 `;
 
-function timeTorch(cfg: Config): { ms: number; cpuMs: number; threads: number; version: string } | string {
-  const py = findTorchPython();
-  if (py === null) return 'PyTorch not available (python3 -c "import torch" fails); skipped';
-  const args = [cfg.size, cfg.batch, cfg.base, cfg.depth, cfg.bn ? 1 : 0, cfg.steps, cfg.warmup].map(String);
-  const r = spawnSync(py, ['-c', TORCH_SCRIPT, ...args], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) return `PyTorch run failed: ${r.stderr.trim().split('\n').pop()}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-    ms: number;
-    cpuMs: number;
-    threads: number;
-    version: string;
-  };
+/** Wall and CPU ms of each timed step of one block. */
+interface Block {
+  wall: number[];
+  cpu: number[];
+}
+
+/**
+ * PyTorch in a child process that stays up, so its blocks of steps can alternate with ours: this
+ * VM's speed drifts by ±15 % over minutes, and timing one side after the other put that drift
+ * into the ratio.
+ */
+class TorchProcess {
+  private readonly lines: string[] = [];
+  private waiting: ((line: string) => void) | null = null;
+  threads = 0;
+  version = '';
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const w = this.waiting;
+      this.waiting = null;
+      if (w) w(line);
+      else this.lines.push(line);
+    });
+  }
+
+  /** Builds the model and runs its warm-up steps; a message instead when PyTorch is unavailable. */
+  static async start(cfg: Config): Promise<TorchProcess | string> {
+    const py = findTorchPython();
+    if (py === null) return 'PyTorch not available (python3 -c "import torch" fails); skipped';
+    const args = [cfg.size, cfg.batch, cfg.base, cfg.depth, cfg.bn ? 1 : 0, cfg.warmup].map(String);
+    const child = spawn(py, ['-c', TORCH_SCRIPT, ...args]);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const proc = new TorchProcess(child);
+    const exited = new Promise<string>((resolve) =>
+      child.on('exit', (code) =>
+        resolve(`PyTorch run failed (exit ${code}): ${stderr.trim().split('\n').pop()}`),
+      ),
+    );
+    const first = await Promise.race([proc.next(), exited]);
+    try {
+      const info = JSON.parse(first) as { threads: number; version: string };
+      proc.threads = info.threads;
+      proc.version = info.version;
+      return proc;
+    } catch {
+      child.kill();
+      return first;
+    }
+  }
+
+  private next(): Promise<string> {
+    const l = this.lines.shift();
+    if (l !== undefined) return Promise.resolve(l);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** One untimed step, then `steps` timed ones. */
+  async block(steps: number): Promise<Block> {
+    this.child.stdin.write(`${steps}\n`);
+    const r = JSON.parse(await this.next()) as { ms: number[]; cpuMs: number[] };
+    return { wall: r.ms, cpu: r.cpuMs };
+  }
+
+  close(): void {
+    this.child.stdin.end('0\n');
+  }
 }
 
 async function main(): Promise<void> {
@@ -314,13 +422,25 @@ async function main(): Promise<void> {
   const helper = nnHelper() !== null;
   const desc = `base ${cfg.base}, depth ${cfg.depth}, same padding, ${cfg.bn ? 'batch norm' : 'no BN'}, ${cfg.size}×${cfg.size}, batch ${cfg.batch}, Adam`;
   console.log(`### Training step: ${desc}\n`);
+  const torch = cfg.torch ? await TorchProcess.start(cfg) : null;
   console.log(
-    `backend ${active} (${threads} XNNPACK thread${threads > 1 ? 's' : ''}, gradient-kernel helper thread ${helper ? 'on' : 'off'}); median of ${cfg.steps} steps after ${cfg.warmup} warm-up steps; load average ${loadAvg()}\n`,
+    `backend ${active} (${threads} XNNPACK thread${threads > 1 ? 's' : ''}, gradient-kernel helper thread ${helper ? 'on' : 'off'}); ${cfg.warmup} warm-up steps, then the median of ${torch instanceof TorchProcess ? 'the blocks below' : `${cfg.steps} steps`}; load average ${loadAvg()}\n`,
   );
   const rows: string[] = [];
   let torchLine = '';
   const run = makeStep(cfg);
-  const ours = timeSteps(run.step, cfg);
+  let ours: Timing;
+  let torchTiming: Timing | null = null;
+  if (torch instanceof TorchProcess) {
+    const per = Math.max(1, Math.ceil(cfg.steps / cfg.rounds));
+    console.log(
+      `ours and PyTorch alternate: ${cfg.rounds} blocks each of ${per} timed steps (after one untimed step), medians over all ${per * cfg.rounds}\n`,
+    );
+    ({ ours, torch: torchTiming } = await timeInterleaved(run.step, torch, cfg));
+    torch.close();
+  } else {
+    ours = timeSteps(run.step, cfg);
+  }
   rows.push(
     `| tfjs-${active}${active === 'wasm' ? ' + unet-wasm kernels' : ''} | ${ours.wallMs.toFixed(0)} | ${ours.cpuMs.toFixed(0)} | ${ours.mainMs.toFixed(0)} | 1.00 |`,
   );
@@ -359,16 +479,13 @@ async function main(): Promise<void> {
   if (cfg.profile)
     await profileStep(run.step, `tfjs-${active}${active === 'wasm' ? ' + unet-wasm kernels' : ''}`);
   run.dispose();
-  if (cfg.torch) {
-    const t = timeTorch(cfg);
-    if (typeof t === 'string') {
-      console.log(`\n${t}`);
-    } else {
-      rows.push(
-        `| PyTorch ${t.version} (${t.threads} threads) | ${t.ms.toFixed(0)} | ${t.cpuMs.toFixed(0)} | – | ${(t.ms / ours.wallMs).toFixed(2)} |`,
-      );
-      torchLine = `\nours / PyTorch: **${(ours.wallMs / t.ms).toFixed(2)}×** (goal ≤ 1.5×)`;
-    }
+  if (typeof torch === 'string') console.log(`\n${torch}`);
+  if (torch instanceof TorchProcess && torchTiming) {
+    const t = torchTiming;
+    rows.push(
+      `| PyTorch ${torch.version} (${torch.threads} threads) | ${t.wallMs.toFixed(0)} | ${t.cpuMs.toFixed(0)} | – | ${(t.wallMs / ours.wallMs).toFixed(2)} |`,
+    );
+    torchLine = `\nours / PyTorch: **${(ours.wallMs / t.wallMs).toFixed(2)}×** (goal ≤ 1.5×)`;
   }
   console.log(
     '\n| implementation | ms/step (median wall) | CPU ms/step, all threads (median) | main-thread CPU ms/step (mean) | ratio to ours (wall) |',
