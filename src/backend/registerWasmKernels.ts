@@ -14,6 +14,7 @@ import {
   batchNormTrainGradConfig,
   registerBatchNormTrainGradient,
 } from './kernels/batchNormTrain.js';
+import { conv2dActivationConfig, registerConv2dActivationGradient } from './kernels/conv2dActivation.js';
 import { stockKernels as replaced } from './stock.js';
 
 /** Names of the kernels unet-wasm provides for 'wasm'. */
@@ -29,6 +30,7 @@ export const WASM_KERNEL_NAMES = [
   'UnetAdamUpdate',
   'Sum',
   'Identity',
+  'UNetConv2D',
 ] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
@@ -44,6 +46,7 @@ const ours: Record<WasmKernelName, KernelConfig> = {
   UnetAdamUpdate: adamUpdateConfig,
   Sum: sumChannelsConfig,
   Identity: identityConfig,
+  UNetConv2D: conv2dActivationConfig,
 };
 
 /**
@@ -54,6 +57,7 @@ const ours: Record<WasmKernelName, KernelConfig> = {
  */
 export function registerWasmKernels(names: readonly WasmKernelName[] = WASM_KERNEL_NAMES): WasmKernelName[] {
   registerBatchNormTrainGradient();
+  registerConv2dActivationGradient();
   for (const name of names) {
     const cfg = ours[name];
     const current = getKernel(name, 'wasm');

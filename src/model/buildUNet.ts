@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { mixSeed } from '../random/index.js';
 import { isBatchNormLayer, unetBatchNorm } from './batchNormLayer.js';
+import { unetConv2d } from './conv2dLayer.js';
 import { UNetConfigError } from './errors.js';
 import { resolveUNetOptions, type ResolvedUNetOptions, type UNetOptions } from './options.js';
 import { SeededDropout } from './seededDropout.js';
@@ -28,26 +29,25 @@ export function buildUNet(options: UNetOptions = {}): tfl.LayersModel {
   let layerIndex = 0;
   const init = () => tfl.initializers.heNormal({ seed: mixSeed(o.seed, layerIndex++) });
 
+  // Conv + ReLU (no bias with batch norm, whose beta replaces it); UNetConv2D and UNetBatchNorm
+  // keep the ReLU inside their kernels on 'wasm'.
   const conv = (x: tfl.SymbolicTensor, filters: number, name: string): tfl.SymbolicTensor => {
-    const y = tfl.layers
-      .conv2d({
-        filters,
-        kernelSize: 3,
-        padding: o.padding,
-        useBias: !o.batchNorm,
-        kernelInitializer: init(),
-        name,
-      })
-      .apply(x) as tfl.SymbolicTensor;
-    // With batch norm the ReLU is part of the layer: one fused kernel each way on 'wasm'.
-    if (o.batchNorm)
-      return unetBatchNorm({
-        axis: -1,
-        momentum: o.batchNormMomentum,
-        relu: true,
-        name: `${name}_bn`,
-      }).apply(y) as tfl.SymbolicTensor;
-    return tfl.layers.reLU({ name: `${name}_relu` }).apply(y) as tfl.SymbolicTensor;
+    const y = unetConv2d({
+      filters,
+      kernelSize: 3,
+      padding: o.padding,
+      useBias: !o.batchNorm,
+      activation: o.batchNorm ? 'linear' : 'relu',
+      kernelInitializer: init(),
+      name,
+    }).apply(x) as tfl.SymbolicTensor;
+    if (!o.batchNorm) return y;
+    return unetBatchNorm({
+      axis: -1,
+      momentum: o.batchNormMomentum,
+      relu: true,
+      name: `${name}_bn`,
+    }).apply(y) as tfl.SymbolicTensor;
   };
 
   const input = tfl.input({ shape: [o.inputSize, o.inputSize, o.inChannels], name: 'image' });
@@ -138,7 +138,7 @@ export function readUNetOptions(model: tfl.LayersModel): ResolvedUNetOptions {
   for (const layer of model.layers) {
     const cls = layer.getClassName();
     const cfg = layer.getConfig();
-    if (cls === 'Conv2D' && baseFilters === 0) {
+    if ((cls === 'Conv2D' || cls === 'UNetConv2D') && baseFilters === 0) {
       padding = cfg['padding'] === 'valid' ? 'valid' : 'same';
       baseFilters = Number(cfg['filters']);
     }

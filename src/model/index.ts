@@ -6,5 +6,6 @@ export type { UNetSizeOptions } from './size.js';
 export { UNetConfigError } from './errors.js';
 export { SeededDropout } from './seededDropout.js';
 export type { SeededDropoutArgs } from './seededDropout.js';
+export { UNetConv2D, unetConv2d } from './conv2dLayer.js';
 export { UNetBatchNorm, unetBatchNorm, isBatchNormLayer, fusedBatchNormAvailable } from './batchNormLayer.js';
 export type { UNetBatchNormArgs } from './batchNormLayer.js';

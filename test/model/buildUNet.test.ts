@@ -63,10 +63,15 @@ describe('buildUNet', () => {
   it('has a separate batch-norm layer per conv and bilinear upsampling when asked', () => {
     const m = buildUNet({ depth: 2, baseFilters: 2, batchNorm: true, upsampling: 'bilinear' });
     const convs = m.layers.filter(
-      (l) => l.getClassName() === 'Conv2D' && l.getConfig()['kernelSize']!.toString() === '3,3',
+      (l) => l.getClassName() === 'UNetConv2D' && l.getConfig()['kernelSize']!.toString() === '3,3',
     );
     const bns = m.layers.filter((l) => isBatchNormLayer(l));
     expect(convs.length).toBe(10);
+    // Conv (no bias, linear) then batch norm with the ReLU inside; no separate ReLU layers.
+    expect(
+      convs.every((l) => l.getConfig()['useBias'] === false && l.getConfig()['activation'] === 'linear'),
+    ).toBe(true);
+    expect(m.layers.filter((l) => l.getClassName() === 'ReLU')).toHaveLength(0);
     expect(bns.length).toBe(convs.length);
     expect(new Set(bns.map((l) => l.name)).size).toBe(bns.length);
     expect(m.layers.filter((l) => l.getClassName() === 'UpSampling2D')).toHaveLength(2);
