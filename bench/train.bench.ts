@@ -197,6 +197,9 @@ function timeSteps(step: () => number, cfg: Config): Timing {
   return { wallMs: median(b.wall), cpuMs: median(b.cpu), mainMs: b.mainMs / cfg.steps };
 }
 
+/** Timed steps in each block of {@link timeInterleaved}. */
+const stepsPerBlock = (cfg: Config): number => Math.max(1, Math.ceil(cfg.steps / cfg.rounds));
+
 /**
  * Ours and PyTorch in alternating blocks (`cfg.rounds` each, the order swapped every round; one
  * untimed step opens every block), so both see the same drift of this VM's speed.
@@ -207,7 +210,7 @@ async function timeInterleaved(
   cfg: Config,
 ): Promise<{ ours: Timing; torch: Timing }> {
   for (let i = 0; i < cfg.warmup; i++) step();
-  const per = Math.max(1, Math.ceil(cfg.steps / cfg.rounds));
+  const per = stepsPerBlock(cfg);
   const o: Block = { wall: [], cpu: [] };
   const t: Block = { wall: [], cpu: [] };
   let mainMs = 0;
@@ -432,7 +435,7 @@ async function main(): Promise<void> {
   let ours: Timing;
   let torchTiming: Timing | null = null;
   if (torch instanceof TorchProcess) {
-    const per = Math.max(1, Math.ceil(cfg.steps / cfg.rounds));
+    const per = stepsPerBlock(cfg);
     console.log(
       `ours and PyTorch alternate: ${cfg.rounds} blocks each of ${per} timed steps (after one untimed step), medians over all ${per * cfg.rounds}\n`,
     );

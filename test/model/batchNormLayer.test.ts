@@ -19,27 +19,10 @@ import {
 import { filesToArtifacts, modelToFiles } from '../../src/train/index.js';
 import { Rng } from '../../src/random/index.js';
 import { expectFlatTensorCount } from './flatTensorCount.js';
+import { rand, relErr } from './arrays.js';
 import { batchNormTrainRef } from '../../src/backend/reference/batchNorm.js';
 
 type BnArgs = NonNullable<Parameters<typeof tfl.layers.batchNormalization>[0]>;
-
-function rand(rng: Rng, n: number, lo = -1, hi = 1): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.uniform(lo, hi);
-  return a;
-}
-
-/** max |a − b| / max(max |b|, floor). */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-6): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = floor;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / den;
-}
 
 beforeAll(async () => {
   await initBackend('wasm');
