@@ -14,6 +14,8 @@
 //                    keeps the main thread waiting (nnSplitThreshold.adaptive; default off)
 //   --ab K1,K2       also time the same step with our kernels K1, K2 (names of WASM_KERNEL_NAMES)
 //                    unregistered, interleaved with ours (A/B in one process; e.g. --ab Sum)
+//   --ab-in-place    also time the same step with the gradient kernels copying tensors into our
+//                    module instead of running in place on the tfjs heap, interleaved with ours
 //
 // Prints the median wall-clock ms per full step (forward, backward, Adam) and the median CPU ms of
 // the process per step (steadier than wall time on a loaded machine). When `python3 -c 'import
@@ -35,6 +37,7 @@ import {
 import { initNodeBackend, wasmThreadCount } from '../src/node/backend.js';
 import { nnHelper } from '../src/kernels/nnHelper.js';
 import { nnSplitThreshold } from '../src/kernels/nn.js';
+import { suspendNnShared } from '../src/kernels/nnShared.js';
 import { buildUNet } from '../src/model/index.js';
 import { weightedCrossEntropy } from '../src/train/loss.js';
 import { FusedAdamOptimizer } from '../src/train/fusedAdam.js';
@@ -55,6 +58,7 @@ interface Config {
   threads: number | undefined;
   helper: boolean | undefined;
   ab: WasmKernelName[];
+  abInPlace: boolean;
   adaptive: boolean;
 }
 
@@ -75,6 +79,7 @@ function parseArgs(argv: string[]): Config {
     threads: undefined,
     helper: undefined,
     ab: [],
+    abInPlace: false,
     adaptive: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -96,6 +101,7 @@ function parseArgs(argv: string[]): Config {
     else if (a === '--profile') cfg.profile = true;
     else if (a === '--ab-adam') cfg.ab = ['UnetAdamUpdate'];
     else if (a === '--adaptive') cfg.adaptive = true;
+    else if (a === '--ab-in-place') cfg.abInPlace = true;
     else if (a === '--ab') {
       const names = (argv[++i] ?? '').split(',');
       for (const n of names) {
@@ -447,24 +453,34 @@ async function main(): Promise<void> {
   rows.push(
     `| tfjs-${active}${active === 'wasm' ? ' + unet-wasm kernels' : ''} | ${ours.wallMs.toFixed(0)} | ${ours.cpuMs.toFixed(0)} | ${ours.mainMs.toFixed(0)} | 1.00 |`,
   );
-  if (cfg.ab.length > 0 && active === 'wasm') {
+  if ((cfg.ab.length > 0 || cfg.abInPlace) && active === 'wasm') {
     // Alternate blocks of steps with and without the kernels, so both see the same load.
+    const without = cfg.abInPlace ? 'in place (copying instead)' : cfg.ab.join(', ');
+    let resume = (): void => {};
+    const disable = (): void => {
+      if (cfg.abInPlace) resume = suspendNnShared();
+      else unregisterWasmKernels(cfg.ab);
+    };
+    const enable = (): void => {
+      if (cfg.abInPlace) resume();
+      else registerWasmKernels();
+    };
     const on: number[] = [];
     const off: number[] = [];
     const onCpu: number[] = [];
     const offCpu: number[] = [];
     for (let r = 0; r < 4; r++) {
-      for (const without of r % 2 ? [true, false] : [false, true]) {
-        if (without) unregisterWasmKernels(cfg.ab);
+      for (const disabled of r % 2 ? [true, false] : [false, true]) {
+        if (disabled) disable();
         const t = timeSteps(run.step, { ...cfg, steps: Math.max(3, Math.ceil(cfg.steps / 2)), warmup: 1 });
-        registerWasmKernels();
-        (without ? off : on).push(t.wallMs);
-        (without ? offCpu : onCpu).push(t.cpuMs);
+        enable();
+        (disabled ? off : on).push(t.wallMs);
+        (disabled ? offCpu : onCpu).push(t.cpuMs);
       }
     }
     rows.push(
       `| A/B, with ours (interleaved) | ${median(on).toFixed(0)} | ${median(onCpu).toFixed(0)} | – | ${(median(on) / ours.wallMs).toFixed(2)} |`,
-      `| A/B, without ${cfg.ab.join(', ')} (interleaved) | ${median(off).toFixed(0)} | ${median(offCpu).toFixed(0)} | – | ${(median(off) / ours.wallMs).toFixed(2)} |`,
+      `| A/B, without ${without} (interleaved) | ${median(off).toFixed(0)} | ${median(offCpu).toFixed(0)} | – | ${(median(off) / ours.wallMs).toFixed(2)} |`,
     );
   }
   let stock: Timing | null = null;

@@ -48,9 +48,10 @@ type BackpropFilterFn = (
   pl: number,
 ) => number;
 
-const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+export const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
-function checkGeometry(g: Conv2dGeometry): void {
+/** Throws NnKernelError unless every size is a positive integer and the padding is >= 0. */
+export function checkGeometry(g: Conv2dGeometry): void {
   const fields: (keyof Conv2dGeometry)[] = [
     'batch',
     'inH',
@@ -134,7 +135,7 @@ function recordSplit(ownMs: number, waitMs: number): void {
  * (first share) + (second share), whichever thread computes the second, so results are
  * bit-identical with and without the helper thread.
  */
-function splitImages(g: Conv2dGeometry): number {
+export function splitImages(g: Conv2dGeometry): number {
   if (g.batch < 2) return 0;
   const macs = g.batch * g.outH * g.outW * g.filterH * g.filterW * g.inC * g.outC;
   if (macs < nnSplitThreshold.macs) return 0;
@@ -142,7 +143,7 @@ function splitImages(g: Conv2dGeometry): number {
 }
 
 /** The helper thread if this call should use it (see recordSplit), else null. */
-function shareHelper(): NnHelper | null {
+export function shareHelper(): NnHelper | null {
   const helper = nnHelper();
   if (helper === null) return null;
   if (adapt.skip > 0 && nnSplitThreshold.adaptive) {
@@ -153,7 +154,7 @@ function shareHelper(): NnHelper | null {
 }
 
 /** Finishes a split call: waits for the helper and adapts (see recordSplit). False if it failed. */
-function finishSplit(helper: NnHelper, t0: number, t1: number): boolean {
+export function finishSplit(helper: NnHelper, t0: number, t1: number): boolean {
   const ok = helper.finish();
   recordSplit(t1 - t0, performance.now() - t1);
   return ok;

@@ -15,21 +15,22 @@ export interface AdamConstants {
   learningRate: number;
 }
 
-type AdamFn = (
-  x: number,
-  m: number,
-  v: number,
-  g: number,
-  n: number,
-  b1: number,
-  c1: number,
-  b2: number,
-  c2: number,
-  oma1: number,
-  oma2: number,
-  eps: number,
-  nlr: number,
-) => number;
+type AdamFn = (x: number, m: number, v: number, g: number, n: number, ...constants: number[]) => number;
+
+/** The kernel's constant arguments, in float32 as stock tfjs computes them. */
+export function adamArgs(c: AdamConstants): number[] {
+  const f = Math.fround;
+  return [
+    c.beta1,
+    f(1 - c.beta1),
+    c.beta2,
+    f(1 - c.beta2),
+    f(1 - c.accBeta1),
+    f(1 - c.accBeta2),
+    c.epsilon,
+    -c.learningRate,
+  ];
+}
 
 /**
  * One Adam step: m' = b1·m + (1−b1)·g, v' = b2·v + (1−b2)·g², x' = x − lr·(m'/(1−b1^t)) /
@@ -56,28 +57,13 @@ export function adamUpdate(
   ] as const) {
     if (a.length !== n) throw new NnKernelError(`adamUpdate: ${name} has ${a.length} floats, x has ${n}`);
   }
-  const f = Math.fround;
   const run = kernel<AdamFn>('nnAdamUpdate');
   withScope((scope) => {
     const xp = scope.input(x);
     const mp = scope.input(m);
     const vp = scope.input(v);
     const gp = scope.input(g);
-    const rc = run(
-      xp,
-      mp,
-      vp,
-      gp,
-      n,
-      c.beta1,
-      f(1 - c.beta1),
-      c.beta2,
-      f(1 - c.beta2),
-      f(1 - c.accBeta1),
-      f(1 - c.accBeta2),
-      c.epsilon,
-      -c.learningRate,
-    );
+    const rc = run(xp, mp, vp, gp, n, ...adamArgs(c));
     if (rc !== 0) throw new NnKernelError(`nnAdamUpdate rejected its arguments (code ${rc})`);
     out.x.set(view(Float32Array, xp, n));
     out.m.set(view(Float32Array, mp, n));

@@ -59,7 +59,8 @@ export interface BatchNormBackwardOut {
   dbeta: Float32Array;
 }
 
-function checkSizes(fn: string, n: number, c: number): void {
+/** Throws NnKernelError unless n and c are sizes the kernels accept. */
+export function checkSizes(fn: string, n: number, c: number): void {
   if (!Number.isInteger(n) || n < 1) throw new NnKernelError(`${fn}: n must be a positive integer, got ${n}`);
   if (!Number.isInteger(c) || c < 1 || c > 2 ** 24)
     throw new NnKernelError(`${fn}: c must be an integer in [1, 2^24], got ${c}`);
@@ -71,7 +72,8 @@ function checkLength(fn: string, what: string, a: Float32Array, len: number): vo
   if (a.length !== len) throw new NnKernelError(`${fn}: ${what} has ${a.length} floats, expected ${len}`);
 }
 
-const scratchBytes = (c: number): number => 32 * Math.ceil(c / 4) * 4;
+/** Scratch bytes both kernels need for c channels. */
+export const scratchBytes = (c: number): number => 32 * Math.ceil(c / 4) * 4;
 
 /**
  * Batch norm in training mode over `x` [n, c]: per-channel batch mean and biased variance, then

@@ -2,8 +2,10 @@
 // main thread stages the helper's share of the inputs in a SharedArrayBuffer, wakes the helper
 // with Atomics.notify, computes its own share, then Atomics.waits for the helper. The helper runs
 // its own instance of our WASM module (its memory is not shared), copies its inputs in from the
-// staging buffer and its output back. Platform code (src/node) creates the thread from
-// NN_HELPER_SOURCE and installs it with setNnHelper.
+// staging buffer and its output back. With the nn kernels attached to tfjs-wasm's shared heap
+// (nnShared.ts) the helper also runs its own instance of those on that heap, and a call passes
+// only pointers (CMD.runShared): nothing is staged or copied. Platform code (src/node) creates the
+// thread from NN_HELPER_SOURCE and installs it with setNnHelper.
 import { WASM_BASE64 } from './generated/wasm-binary.js';
 
 /** Control words (Int32Array over a 256-byte SharedArrayBuffer). */
@@ -19,7 +21,7 @@ export const CTRL = {
   args: 21, // up to 32 i32 arguments after the buffer pointers
 } as const;
 export const CTRL_WORDS = 64;
-export const CMD = { run: 1, setStaging: 2, exit: 3 } as const;
+export const CMD = { run: 1, setStaging: 2, exit: 3, runShared: 4 } as const;
 export const BUF = { in: 1, out: 2 } as const;
 export const NN_HELPER_KERNELS = [
   'nnConv2dBackpropFilter',
@@ -37,6 +39,10 @@ export interface NnHelper {
     buffers: [number, number, number][],
     args: number[],
   ): void;
+  /** Whether the helper runs the shared-heap kernels on `memory` (see startShared). */
+  hasShared(memory: WebAssembly.Memory): boolean;
+  /** Posts a call of a shared-heap kernel: all arguments, pointers into the shared heap included. */
+  startShared(kernel: (typeof NN_HELPER_KERNELS)[number], args: number[]): void;
   /** Waits for the posted call; false if the helper failed or timed out (the caller then does the work itself). */
   finish(): boolean;
 }
@@ -63,7 +69,8 @@ export function nnWasmBytes(): Uint8Array<ArrayBuffer> {
 
 /**
  * Body of the helper thread (plain JS, for `new Worker(src, { eval: true, workerData })` in Node).
- * workerData: { module: WebAssembly.Module, ctrl: SharedArrayBuffer }. A new staging buffer
+ * workerData: { module: WebAssembly.Module, ctrl: SharedArrayBuffer, shared?: { module, memory } }
+ * (the nnShared module and the shared heap to instantiate it on). A new staging buffer
  * arrives as a message on parentPort before the CMD.setStaging command that announces it.
  */
 export const NN_HELPER_SOURCE = `
@@ -81,6 +88,9 @@ for (const imp of WebAssembly.Module.imports(workerData.module)) {
   }
 }
 const ex = new WebAssembly.Instance(workerData.module, imports).exports;
+const sx = workerData.shared
+  ? new WebAssembly.Instance(workerData.shared.module, { env: { memory: workerData.shared.memory } }).exports
+  : null;
 const ctrl = new Int32Array(workerData.ctrl);
 let staging = null;
 let seen = 0;
@@ -122,6 +132,10 @@ for (;;) {
       staging = new Float32Array(m.message);
     } else if (cmd === CMD.run) {
       status = run();
+    } else if (cmd === CMD.runShared) {
+      const args = [];
+      for (let i = 0; i < ctrl[CTRL.nargs]; i++) args.push(ctrl[CTRL.args + i]);
+      status = sx[KERNELS[ctrl[CTRL.kernel]]](...args);
     }
   } catch (e) {
     status = -100;

@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName, type InitBackendOptions } from '../backend/index.js';
 import { BackendError } from '../backend/errors.js';
 import { startNnHelperThread, stopNnHelperThread } from './nnThreads.js';
+import { attachNnShared } from '../kernels/nnShared.js';
 
 export interface NodeBackendOptions extends InitBackendOptions {
   /**
@@ -116,10 +117,67 @@ async function initXnnBackend(name: BackendName, threads: number, opts: NodeBack
     const c = realCpus();
     return Array.from({ length: 2 * threads }, (_, i) => c[i % c.length]!);
   };
+  let memories: WebAssembly.Memory[];
+  let active: string;
   try {
-    return await initBackend('wasm', opts);
+    ({ result: active, memories } = await capturingMemories(() => initBackend('wasm', opts)));
   } finally {
     os.cpus = realCpus;
+  }
+  if (active === 'wasm') await attachHeap(memories);
+  return active;
+}
+
+/** Runs `init` and returns the WebAssembly.Memory objects created from JS meanwhile. */
+async function capturingMemories<T>(
+  init: () => Promise<T>,
+): Promise<{ result: T; memories: WebAssembly.Memory[] }> {
+  const Real = WebAssembly.Memory;
+  const memories: WebAssembly.Memory[] = [];
+  function Capturing(desc: WebAssembly.MemoryDescriptor): WebAssembly.Memory {
+    const m = new Real(desc);
+    memories.push(m);
+    return m;
+  }
+  Capturing.prototype = Real.prototype;
+  (WebAssembly as { Memory: unknown }).Memory = Capturing;
+  try {
+    return { result: await init(), memories };
+  } finally {
+    WebAssembly.Memory = Real;
+  }
+}
+
+/**
+ * Attaches unet-wasm's gradient kernels to the threaded tfjs-wasm heap (see src/kernels/nnShared.ts):
+ * emscripten creates that shared memory from JS, so it is among `memories`. The one whose bytes at a
+ * probe tensor's offset hold the probe's values is tfjs's heap. Without one the kernels copy.
+ */
+async function attachHeap(memories: WebAssembly.Memory[]): Promise<void> {
+  const backend = tf.backend() as unknown as {
+    dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
+    wasm: { _malloc(bytes: number): number; _free(ptr: number): void };
+  };
+  const values = [1.25, -2.5, 3.75, 1e-3, 12345.5];
+  const probe = tf.tensor1d(values, 'float32');
+  try {
+    const offset = backend.dataIdMap.get(probe.dataId)?.memoryOffset;
+    if (offset === undefined) return;
+    const heap = memories.find((m) => {
+      const buf = m.buffer as ArrayBufferLike;
+      if (!(buf instanceof SharedArrayBuffer) || offset + 4 * values.length > buf.byteLength) return false;
+      const seen = new Float32Array(buf, offset, values.length);
+      return values.every((v, i) => seen[i] === Math.fround(v));
+    });
+    if (heap === undefined) return;
+    const wasm = backend.wasm;
+    await attachNnShared(
+      heap,
+      { malloc: (bytes) => wasm._malloc(bytes), free: (ptr) => wasm._free(ptr) },
+      tf.backend(),
+    );
+  } finally {
+    probe.dispose();
   }
 }
 

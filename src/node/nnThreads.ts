@@ -4,12 +4,14 @@ import {
   CMD,
   CTRL,
   CTRL_WORDS,
+  NN_HELPER_KERNELS,
   NN_HELPER_SOURCE,
   nnHelper,
   nnWasmBytes,
   setNnHelper,
   type NnHelper,
 } from '../kernels/nnHelper.js';
+import { attachedNnShared, nnSharedWasmBytes } from '../kernels/nnShared.js';
 
 // A kernel share takes milliseconds; a helper that has not answered in this long is treated as
 // dead and the main thread does the work itself from then on.
@@ -24,6 +26,8 @@ class WorkerHelper implements NnHelper {
   constructor(
     private readonly worker: Worker,
     ctrlSab: SharedArrayBuffer,
+    /** The shared heap the helper's nnShared instance runs on, if any. */
+    readonly sharedMemory: WebAssembly.Memory | null,
   ) {
     this.ctrl = new Int32Array(ctrlSab);
   }
@@ -64,13 +68,26 @@ class WorkerHelper implements NnHelper {
     return this.buffer;
   }
 
+  hasShared(memory: WebAssembly.Memory): boolean {
+    return this.sharedMemory === memory;
+  }
+
+  startShared(kernel: (typeof NN_HELPER_KERNELS)[number], args: number[]): void {
+    const c = this.ctrl;
+    c[CTRL.kernel] = NN_HELPER_KERNELS.indexOf(kernel);
+    c[CTRL.nbuf] = 0;
+    c[CTRL.nargs] = args.length;
+    args.forEach((a, i) => (c[CTRL.args + i] = a));
+    this.post(CMD.runShared);
+  }
+
   start(
-    kernel: 'nnConv2dBackpropFilter' | 'nnConv2dBackpropInput',
+    kernel: (typeof NN_HELPER_KERNELS)[number],
     buffers: [number, number, number][],
     args: number[],
   ): void {
     const c = this.ctrl;
-    c[CTRL.kernel] = kernel === 'nnConv2dBackpropFilter' ? 0 : 1;
+    c[CTRL.kernel] = NN_HELPER_KERNELS.indexOf(kernel);
     c[CTRL.nbuf] = buffers.length;
     buffers.forEach(([off, len, flags], i) => {
       c[CTRL.buf + 3 * i] = off;
@@ -96,15 +113,28 @@ let running: WorkerHelper | null = null;
 
 /**
  * Starts the helper thread that runs half of each large nn kernel call (batch ≥ 2) and installs
- * it. Idempotent. Needs SharedArrayBuffer and Atomics (always present in Node ≥ 20).
+ * it. Idempotent; a helper started before the nn kernels were attached to a shared heap (or for
+ * another heap) is replaced. Needs SharedArrayBuffer and Atomics (always present in Node ≥ 20).
  */
 export async function startNnHelperThread(): Promise<void> {
-  if (running !== null && running.alive() && nnHelper() === running) return;
+  const shared = attachedNnShared();
+  const sharedMemory = shared?.memory ?? null;
+  if (running !== null && running.alive() && nnHelper() === running && running.sharedMemory === sharedMemory)
+    return;
+  stopNnHelperThread();
   const module = await WebAssembly.compile(nnWasmBytes());
   const ctrl = new SharedArrayBuffer(CTRL_WORDS * 4);
-  const worker = new Worker(NN_HELPER_SOURCE, { eval: true, workerData: { module, ctrl } });
+  const workerData = {
+    module,
+    ctrl,
+    shared:
+      sharedMemory === null
+        ? undefined
+        : { module: await WebAssembly.compile(nnSharedWasmBytes()), memory: sharedMemory },
+  };
+  const worker = new Worker(NN_HELPER_SOURCE, { eval: true, workerData });
   worker.unref();
-  const helper = new WorkerHelper(worker, ctrl);
+  const helper = new WorkerHelper(worker, ctrl, sharedMemory);
   worker.on('error', () => {
     if (nnHelper() === helper) setNnHelper(null);
   });

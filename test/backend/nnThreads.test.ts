@@ -134,6 +134,8 @@ describe('kernels/nn with a helper thread', () => {
       staging: (n) => real.staging(n),
       start: (...a) => (started++, real.start(...a)),
       finish: () => real.finish(),
+      hasShared: () => false,
+      startShared: () => {},
     });
     checkAll(600);
     expect(started).toBe(2 * GEOMS.length);
@@ -155,7 +157,13 @@ describe('kernels/nn with a helper thread', () => {
     stopNnHelperThread();
     setNnHelper(null);
     const alone = run(700);
-    setNnHelper({ staging: (n) => new Float32Array(n), start: () => {}, finish: () => false });
+    setNnHelper({
+      staging: (n) => new Float32Array(n),
+      start: () => {},
+      finish: () => false,
+      hasShared: () => false,
+      startShared: () => {},
+    });
     const failed = run(700);
     setNnHelper(null);
     for (let i = 0; i < withHelper.length; i++) {
@@ -173,6 +181,8 @@ describe('kernels/nn with a helper thread', () => {
         started++;
       },
       finish: () => false,
+      hasShared: () => false,
+      startShared: () => {},
     };
     setNnHelper(broken);
     checkAll(500);

@@ -8,7 +8,8 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { adamUpdate as runAdam } from '../../kernels/nnAdam.js';
 import { KernelSupportError } from '../errors.js';
-import { heapF32, type WasmBackend } from './util.js';
+import { adamUpdateInPlace } from '../../kernels/nnAdamInPlace.js';
+import { heapF32, heapOffset, type WasmBackend } from './util.js';
 
 /** Name of the fused Adam kernel in tfjs's registry. */
 export const ADAM_UPDATE = 'UnetAdamUpdate';
@@ -49,21 +50,32 @@ function adamUpdate(args: {
   const newValue = backend.makeOutput(value.shape, 'float32');
   const newM = backend.makeOutput(value.shape, 'float32');
   const newV = backend.makeOutput(value.shape, 'float32');
+  const constants = {
+    beta1: attrs.beta1,
+    beta2: attrs.beta2,
+    accBeta1: heapF32(backend, accBeta1)[0]!,
+    accBeta2: heapF32(backend, accBeta2)[0]!,
+    epsilon: attrs.epsilon,
+    learningRate: attrs.learningRate,
+  };
+  const at = (t: TensorInfo): number => heapOffset(backend, t);
+  const ptrs = { x: at(value), m: at(m), v: at(v), g: at(grad) };
+  if (
+    adamUpdateInPlace(backend, { ...ptrs, outX: at(newValue), outM: at(newM), outV: at(newV) }, n, constants)
+  )
+    return [newValue, newM, newV];
   // Views after the allocations: makeOutput may grow (and detach) the heap.
   runAdam(
     heapF32(backend, value),
     heapF32(backend, m),
     heapF32(backend, v),
     heapF32(backend, grad),
+    constants,
     {
-      beta1: attrs.beta1,
-      beta2: attrs.beta2,
-      accBeta1: heapF32(backend, accBeta1)[0]!,
-      accBeta2: heapF32(backend, accBeta2)[0]!,
-      epsilon: attrs.epsilon,
-      learningRate: attrs.learningRate,
+      x: heapF32(backend, newValue),
+      m: heapF32(backend, newM),
+      v: heapF32(backend, newV),
     },
-    { x: heapF32(backend, newValue), m: heapF32(backend, newM), v: heapF32(backend, newV) },
   );
   return [newValue, newM, newV];
 }

@@ -17,7 +17,11 @@ import {
 } from '@tensorflow/tfjs-core';
 import { batchNormTrainBackward, batchNormTrainForward } from '../../kernels/nnBatchNorm.js';
 import { KernelSupportError } from '../errors.js';
-import { heapF32, type WasmBackend } from './util.js';
+import {
+  batchNormTrainBackwardInPlace,
+  batchNormTrainForwardInPlace,
+} from '../../kernels/nnBatchNormInPlace.js';
+import { heapF32, heapOffset, type WasmBackend } from './util.js';
 
 /**
  * Forward: inputs {x [..., c], gamma [c], beta [c]} and optionally {movingMean [c], movingVariance
@@ -99,22 +103,33 @@ function batchNormTrain(args: {
   const mean = backend.makeOutput([c], 'float32');
   const variance = backend.makeOutput([c], 'float32');
   const invstd = backend.makeOutput([c], 'float32');
-  // Views are taken after every makeOutput: a heap growth detaches older views.
-  batchNormTrainForward(
-    heapF32(backend, x),
-    heapF32(backend, gamma),
-    heapF32(backend, beta),
+  const at = (t: TensorInfo): number => heapOffset(backend, t);
+  const ptrs = { x: at(x), gamma: at(gamma), beta: at(beta), y: at(y), mean: at(mean) };
+  const inPlace = batchNormTrainForwardInPlace(
+    backend,
+    { ...ptrs, variance: at(variance), invstd: at(invstd) },
     n,
     c,
     attrs.epsilon,
-    {
-      y: heapF32(backend, y),
-      mean: heapF32(backend, mean),
-      variance: heapF32(backend, variance),
-      invstd: heapF32(backend, invstd),
-    },
     attrs.relu === true,
   );
+  // Views are taken after every makeOutput: a heap growth detaches older views.
+  if (!inPlace)
+    batchNormTrainForward(
+      heapF32(backend, x),
+      heapF32(backend, gamma),
+      heapF32(backend, beta),
+      n,
+      c,
+      attrs.epsilon,
+      {
+        y: heapF32(backend, y),
+        mean: heapF32(backend, mean),
+        variance: heapF32(backend, variance),
+        invstd: heapF32(backend, invstd),
+      },
+      attrs.relu === true,
+    );
   if (!moving) return [y, mean, variance, invstd];
   const newMean = backend.makeOutput([c], 'float32');
   const newVariance = backend.makeOutput([c], 'float32');
@@ -157,6 +172,10 @@ function batchNormTrainGrad(args: {
   const dx = backend.makeOutput(x.shape, 'float32');
   const dgamma = backend.makeOutput([c], 'float32');
   const dbeta = backend.makeOutput([c], 'float32');
+  const at = (t: TensorInfo): number => heapOffset(backend, t);
+  const ptrs = { dy: at(dy), x: at(x), mean: at(mean), invstd: at(invstd), gamma: at(gamma) };
+  const outs = { dx: at(dx), dgamma: at(dgamma), dbeta: at(dbeta), y: y === undefined ? 0 : at(y) };
+  if (batchNormTrainBackwardInPlace(backend, { ...ptrs, ...outs }, n, c)) return [dx, dgamma, dbeta];
   batchNormTrainBackward(
     heapF32(backend, dy),
     heapF32(backend, x),

@@ -1,5 +1,6 @@
 // Conv2DBackpropFilter for 'wasm' (missing from stock tfjs-wasm 4.22): the AssemblyScript SIMD
-// kernel nnConv2dBackpropFilter, with x and dy copied from the tfjs heap into our module.
+// kernel nnConv2dBackpropFilter, in place on the tfjs heap when our kernels are attached to it
+// (src/kernels/nnShared.ts), else with x and dy copied from the tfjs heap into our module.
 import {
   backend_util,
   Conv2DBackpropFilter,
@@ -9,7 +10,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter as nnBackpropFilter } from '../../kernels/nn.js';
-import { checkConvInfo, geometryOf, heapF32, type WasmBackend } from './util.js';
+import { conv2dBackpropFilterInPlace } from '../../kernels/nnInPlace.js';
+import { checkConvInfo, geometryOf, heapF32, heapOffset, type WasmBackend } from './util.js';
 
 function conv2dBackpropFilter(args: {
   inputs: { x: TensorInfo; dy: TensorInfo };
@@ -31,8 +33,11 @@ function conv2dBackpropFilter(args: {
   );
   checkConvInfo(info, Conv2DBackpropFilter);
   const out = backend.makeOutput(filterShape, 'float32');
+  const g = geometryOf(info);
+  const at = (t: TensorInfo): number => heapOffset(backend, t);
+  if (conv2dBackpropFilterInPlace(backend, at(x), at(dy), g, at(out))) return out;
   // Views are taken after makeOutput: it may grow the heap and detach older views.
-  nnBackpropFilter(heapF32(backend, x), heapF32(backend, dy), geometryOf(info), heapF32(backend, out));
+  nnBackpropFilter(heapF32(backend, x), heapF32(backend, dy), g, heapF32(backend, out));
   return out;
 }
 

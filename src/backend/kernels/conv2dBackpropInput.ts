@@ -1,7 +1,8 @@
 // Conv2DBackpropInput for 'wasm' (stock tfjs-wasm has a slow direct loop; conv2dTranspose's forward
 // pass runs through it too). Two implementations, chosen by `backpropInputImpl.use`:
 // - 'as' (default, the winner in bench measurements on every U-Net layer): the AssemblyScript SIMD
-//   gather kernel nnConv2dBackpropInput (src/kernels/nn.ts), any stride;
+//   gather kernel nnConv2dBackpropInput (src/kernels/nn.ts), any stride; in place on the tfjs heap
+//   when our kernels are attached to it (src/kernels/nnInPlace.ts);
 // - 'xnn': composed from the backend's own XNNPACK kernels, kept as the measured alternative:
 //   filter == stride -> one matmul dy·Wᵀ then DepthToSpace; otherwise a forward Conv2D of
 //   (zero-dilated, for stride > 1) dy with the filter rotated by 180° and its channel axes swapped.
@@ -14,12 +15,14 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { conv2dBackpropInput as nnBackpropInput } from '../../kernels/nn.js';
+import { conv2dBackpropInputInPlace } from '../../kernels/nnInPlace.js';
 import {
   callKernel,
   checkConvInfo,
   disposeAll,
   geometryOf,
   heapF32,
+  heapOffset,
   reshaped,
   type WasmBackend,
 } from './util.js';
@@ -233,7 +236,10 @@ function conv2dBackpropInput(args: Args): TensorInfo {
   checkConvInfo(info, Conv2DBackpropInput);
   if (backpropInputImpl.use === 'as') {
     const out = backend.makeOutput(info.inShape, 'float32');
-    nnBackpropInput(heapF32(backend, dy), heapF32(backend, filter), geometryOf(info), heapF32(backend, out));
+    const g = geometryOf(info);
+    const at = (t: TensorInfo): number => heapOffset(backend, t);
+    if (conv2dBackpropInputInPlace(backend, at(dy), at(filter), g, at(out))) return out;
+    nnBackpropInput(heapF32(backend, dy), heapF32(backend, filter), g, heapF32(backend, out));
     return out;
   }
   if (

@@ -32,6 +32,12 @@ export function heapF32(backend: WasmBackend, t: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
 }
 
+/** Byte offset of a float32 tensor's data in the backend heap (stable across heap growth). */
+export function heapOffset(backend: WasmBackend, t: TensorInfo): number {
+  if (t.dtype !== 'float32') throw new KernelSupportError(`expected a float32 tensor, got ${t.dtype}`);
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
 /** Frees intermediates created by `callKernel`. */
 export function disposeAll(backend: WasmBackend, ...ts: TensorInfo[]): void {
   for (const t of ts) backend.disposeData(t.dataId);

@@ -1,0 +1,193 @@
+// The convolution gradients on tfjs-wasm's own heap (nnShared.ts): the arguments are byte offsets
+// of tensors in that heap, the kernels read and write them in place, and the helper thread takes
+// its share of the images by pointer. Same kernels, same partition and the same order of the final
+// sum as the copying wrappers in nn.ts, so the results are bit-identical to theirs. They return
+// false (and do nothing) where those wrappers must pad channels, or when no shared heap of `owner`
+// is attached: the caller then copies.
+import {
+  checkGeometry,
+  finishSplit,
+  NnKernelError,
+  shareHelper,
+  splitImages,
+  type Conv2dGeometry,
+} from './nn.js';
+import type { NnHelper } from './nnHelper.js';
+import { nnShared, type NnShared } from './nnShared.js';
+
+type Run = (...args: number[]) => number;
+
+function check(rc: number, name: string): void {
+  if (rc !== 0) throw new NnKernelError(`${name} rejected its arguments (code ${rc})`);
+}
+
+/** The helper, if it should take a share of this call and runs on the same heap. */
+function sharedHelper(nn: NnShared): NnHelper | null {
+  const helper = shareHelper();
+  return helper !== null && helper.hasShared(nn.memory) ? helper : null;
+}
+
+/**
+ * Runs the first share of the images here and the second (fixed by the shape, see splitImages) on
+ * the helper, or here after the first when there is no helper or it failed. `helperFailed`: the
+ * helper did not finish, so scratch it may still write must not be freed.
+ */
+function runSplit(
+  nn: NnShared,
+  name: 'nnConv2dBackpropFilter' | 'nnConv2dBackpropInput' | 'nnConv2dBackpropInputNarrow',
+  g: Conv2dGeometry,
+  args: (first: number, count: number) => number[],
+): { helperFailed: boolean } {
+  const run = nn.fn(name) as Run;
+  const split = splitImages(g);
+  const helper = split > 0 ? sharedHelper(nn) : null;
+  const mine = split || g.batch;
+  const theirs = g.batch - mine;
+  if (theirs > 0 && helper !== null) helper.startShared(name, args(mine, theirs));
+  const t0 = performance.now();
+  let rc = 0;
+  let helped = false;
+  try {
+    rc = run(...args(0, mine));
+  } finally {
+    // Whatever happened here, the helper must be done before the caller frees anything it uses.
+    if (theirs > 0 && helper !== null) helped = finishSplit(helper, t0, performance.now());
+  }
+  check(rc, name);
+  if (theirs > 0 && !helped) check(run(...args(mine, theirs)), name);
+  return { helperFailed: theirs > 0 && helper !== null && !helped };
+}
+
+/**
+ * Filter gradient (see nn.ts conv2dBackpropFilter) of tensors in the shared heap of `owner`:
+ * x, dy and dw are byte offsets there. False when not applicable (no such heap, or channel
+ * counts that need padding: inC % 4 or outC % 8).
+ */
+export function conv2dBackpropFilterInPlace(
+  owner: unknown,
+  x: number,
+  dy: number,
+  g: Conv2dGeometry,
+  dw: number,
+): boolean {
+  const nn = nnShared(owner);
+  if (nn === null || g.inC % 4 !== 0 || g.outC % 8 !== 0) return false;
+  checkGeometry(g);
+  const dwFloats = g.filterH * g.filterW * g.inC * g.outC;
+  const xImg = g.inH * g.inW * g.inC * 4;
+  const dyImg = g.outH * g.outW * g.outC * 4;
+  const zero = nn.fn('nnZero') as Run;
+  check(zero(dw, dwFloats * 4), 'nnZero');
+  const split = splitImages(g);
+  // The second share sums into its own dw, added last, as nn.ts does with or without the helper.
+  const dw2 = split > 0 ? nn.heap.malloc(dwFloats * 4) : 0;
+  if (split > 0 && dw2 === 0) throw new NnKernelError('conv2dBackpropFilter: out of heap memory');
+  let leak = false;
+  try {
+    if (dw2 !== 0) check(zero(dw2, dwFloats * 4), 'nnZero');
+    const geometry = (count: number): number[] => [
+      count,
+      g.inH,
+      g.inW,
+      g.inC,
+      g.outH,
+      g.outW,
+      g.outC,
+      g.filterH,
+      g.filterW,
+      g.strideH,
+      g.strideW,
+      g.padTop,
+      g.padLeft,
+    ];
+    const { helperFailed } = runSplit(nn, 'nnConv2dBackpropFilter', g, (first, count) => [
+      x + first * xImg,
+      dy + first * dyImg,
+      first === 0 ? dw : dw2,
+      ...geometry(count),
+    ]);
+    leak = helperFailed;
+    if (dw2 !== 0) check((nn.fn('nnAddF32') as Run)(dw, dw2, dwFloats), 'nnAddF32');
+  } finally {
+    if (dw2 !== 0 && !leak) nn.heap.free(dw2);
+  }
+  return true;
+}
+
+/**
+ * Input gradient (see nn.ts conv2dBackpropInput) of tensors in the shared heap of `owner`: dy, the
+ * filter w and dx are byte offsets there. False when not applicable (no such heap, or channel
+ * counts that need padding: inC > 4 and inC % 8, or inC <= 4 and outC % 4).
+ */
+export function conv2dBackpropInputInPlace(
+  owner: unknown,
+  dy: number,
+  w: number,
+  g: Conv2dGeometry,
+  dx: number,
+): boolean {
+  const nn = nnShared(owner);
+  if (nn === null) return false;
+  const narrow = g.inC <= 4; // as nn.ts: vectorise over the output channels
+  if (narrow ? g.outC % 4 !== 0 : g.inC % 8 !== 0) return false;
+  checkGeometry(g);
+  const taps = g.filterH * g.filterW;
+  // The zero border around dy that lets every tile take the kernel's fast path (nn.ts).
+  const bt = Math.max(0, Math.ceil((g.filterH - 1 - g.padTop) / g.strideH));
+  const bl = Math.max(0, Math.ceil((g.filterW - 1 - g.padLeft) / g.strideW));
+  const bb = Math.max(0, Math.floor((g.inH - 1 + g.padTop) / g.strideH) - (g.outH - 1));
+  const br = Math.max(0, Math.floor((g.inW - 1 + g.padLeft) / g.strideW) - (g.outW - 1));
+  const ph = g.outH + bt + bb;
+  const pw = g.outW + bl + br;
+  const pixel = g.outC * 4;
+  const dyImg = ph * pw * pixel;
+  const dxImg = g.inH * g.inW * g.inC * 4;
+  const bordered = bt + bl + bb + br > 0;
+  let dyp = dy;
+  let wt = w;
+  let leak = false;
+  try {
+    if (bordered) {
+      dyp = nn.heap.malloc(g.batch * dyImg);
+      if (dyp === 0) throw new NnKernelError('conv2dBackpropInput: out of heap memory');
+      check((nn.fn('nnZero') as Run)(dyp, g.batch * dyImg), 'nnZero');
+      const copy = nn.fn('nnCopyRuns') as Run;
+      for (let b = 0; b < g.batch; b++) {
+        const d = dyp + b * dyImg + (bt * pw + bl) * pixel;
+        const s = dy + b * g.outH * g.outW * pixel;
+        check(copy(d, pw * pixel, s, g.outW * pixel, g.outH, g.outW * pixel), 'nnCopyRuns');
+      }
+    }
+    if (!narrow) {
+      wt = nn.heap.malloc(taps * g.inC * g.outC * 4);
+      if (wt === 0) throw new NnKernelError('conv2dBackpropInput: out of heap memory');
+      check((nn.fn('nnTransposeFilter') as Run)(w, wt, taps, g.inC, g.outC, g.inC), 'nnTransposeFilter');
+    }
+    const name = narrow ? 'nnConv2dBackpropInputNarrow' : 'nnConv2dBackpropInput';
+    const { helperFailed } = runSplit(nn, name, g, (first, count) => [
+      dyp + first * dyImg,
+      wt,
+      dx + first * dxImg,
+      count,
+      g.inH,
+      g.inW,
+      g.inC,
+      ph,
+      pw,
+      g.outC,
+      g.filterH,
+      g.filterW,
+      g.strideH,
+      g.strideW,
+      g.padTop + bt * g.strideH,
+      g.padLeft + bl * g.strideW,
+    ]);
+    leak = helperFailed;
+  } finally {
+    if (!leak) {
+      if (dyp !== dy && dyp !== 0) nn.heap.free(dyp);
+      if (wt !== w && wt !== 0) nn.heap.free(wt);
+    }
+  }
+  return true;
+}
