@@ -7,4 +7,4 @@ export { nnBatchNormForward, nnBatchNormBackward, nnBatchNormScratchBytes } from
 export { nnAdamUpdate } from './adam';
 export { nnSumRows } from './sumRows';
 export { nnCopyRuns, nnMaxPoolGrad } from './layout';
-export { nnZero, nnAddF32 } from './elementwise';
+export { nnZero, nnAddF32, nnReluGrad } from './elementwise';

@@ -15,6 +15,7 @@ import {
   registerBatchNormTrainGradient,
 } from './kernels/batchNormTrain.js';
 import { conv2dActivationConfig, registerConv2dActivationGradient } from './kernels/conv2dActivation.js';
+import { reluGradConfig } from './kernels/reluGrad.js';
 import { stockKernels as replaced } from './stock.js';
 
 /** Names of the kernels unet-wasm provides for 'wasm'. */
@@ -31,6 +32,7 @@ export const WASM_KERNEL_NAMES = [
   'Sum',
   'Identity',
   'UNetConv2D',
+  'UNetReluGrad',
 ] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
@@ -47,6 +49,7 @@ const ours: Record<WasmKernelName, KernelConfig> = {
   Sum: sumChannelsConfig,
   Identity: identityConfig,
   UNetConv2D: conv2dActivationConfig,
+  UNetReluGrad: reluGradConfig,
 };
 
 /**

@@ -175,7 +175,8 @@ export interface PoolGeometry {
   padLeft: number;
 }
 
-function checkPool(g: PoolGeometry): void {
+/** Throws NnKernelError unless the pooling geometry is in the kernel's range. */
+export function checkPool(g: PoolGeometry): void {
   for (const f of ['c', 'filterH', 'filterW', 'strideH', 'strideW'] as const)
     if (!Number.isInteger(g[f]) || g[f] < 1 || g[f] > 0x3fff_ffff)
       throw new NnKernelError(`maxPoolGrad geometry: ${f} must be a positive integer, got ${g[f]}`);

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../src/node/backend.js';
 import { startNnHelperThread, stopNnHelperThread } from '../../src/node/nnThreads.js';
-import { attachedNnShared, nnShared, suspendNnShared } from '../../src/kernels/nnShared.js';
+import { attachedNnShared, nnShared } from '../../src/kernels/nnShared.js';
+import { bothWays } from './bothWays.js';
 import { nnSplitThreshold, type Conv2dGeometry } from '../../src/kernels/nn.js';
 import { nnHelper, setNnHelper, type NnHelper } from '../../src/kernels/nnHelper.js';
 import { conv2dBackpropFilterRef, conv2dBackpropInputRef } from '../../src/backend/reference/conv2dGrad.js';
@@ -146,29 +147,6 @@ function convGrads(g: Geom, x: tf.Tensor, dy: tf.Tensor, w: tf.Tensor): Float32A
   const out = [dw.dataSync() as Float32Array, dx.dataSync() as Float32Array];
   tf.dispose([dw, dx]);
   return out;
-}
-
-/**
- * Runs `fn` once in place and once copying (the shared heap suspended); `kernels` are the shared
- * heap's kernels the first run called.
- */
-function bothWays<T>(fn: () => T): { inPlace: T; copied: T; kernels: Set<string> } {
-  const nn = attachedNnShared()!;
-  const kernels = new Set<string>();
-  const fnOf = nn.fn.bind(nn);
-  nn.fn = (name: string) => (kernels.add(name), fnOf(name));
-  let inPlace: T;
-  try {
-    inPlace = fn();
-  } finally {
-    nn.fn = fnOf;
-  }
-  const resume = suspendNnShared();
-  try {
-    return { inPlace, copied: fn(), kernels };
-  } finally {
-    resume();
-  }
 }
 
 function heapBytes(): number {

@@ -16,7 +16,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { concatRows, splitRows } from '../../kernels/nnLayout.js';
 import { callStock } from '../stock.js';
-import type { WasmBackend } from './util.js';
+import { copyRunsInPlace } from '../../kernels/nnLayoutInPlace.js';
+import { heapAddress, type WasmBackend } from './util.js';
 
 /** Outputs (Concat) or inputs (SplitV) of fewer bytes take the plain-TS loops. */
 export const LAYOUT_WASM_MIN_BYTES = 16384;
@@ -100,6 +101,45 @@ const elementBytes = (dtype: string): number => (dtype === 'bool' ? 1 : 4);
 // String tensors live outside the heap: the stock kernels handle them.
 const onHeap = (dtype: string): boolean => dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
 
+/** Concat's row copies in place on the heap (see nnLayoutInPlace.ts); false if not attached. */
+function concatInPlace(
+  backend: WasmBackend,
+  parts: TensorInfo[],
+  inner: number[],
+  outer: number,
+  eb: number,
+  out: TensorInfo,
+): boolean {
+  const total = inner.reduce((a, b) => a + b, 0) * eb;
+  let off = heapAddress(backend, out);
+  for (let k = 0; k < parts.length; k++) {
+    const n = inner[k]! * eb;
+    if (!copyRunsInPlace(backend, off, total, heapAddress(backend, parts[k]!), n, outer, n)) return false;
+    off += n;
+  }
+  return true;
+}
+
+/** SplitV's row copies in place on the heap; false if not attached. */
+function splitInPlace(
+  backend: WasmBackend,
+  x: TensorInfo,
+  sizes: number[],
+  innerUnit: number,
+  outer: number,
+  eb: number,
+  outs: TensorInfo[],
+): boolean {
+  const total = sizes.reduce((a, b) => a + b, 0) * innerUnit * eb;
+  let off = heapAddress(backend, x);
+  for (let k = 0; k < outs.length; k++) {
+    const n = sizes[k]! * innerUnit * eb;
+    if (!copyRunsInPlace(backend, heapAddress(backend, outs[k]!), n, off, total, outer, n)) return false;
+    off += n;
+  }
+  return true;
+}
+
 function concat(args: { inputs: TensorInfo[]; backend: WasmBackend; attrs: ConcatAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;
   if (!onHeap(inputs[0]!.dtype)) return callStock(Concat, args) as TensorInfo;
@@ -119,6 +159,8 @@ function concat(args: { inputs: TensorInfo[]; backend: WasmBackend; attrs: Conca
   const inner = parts.map((t) => util.sizeFromShape(t.shape.slice(axis)));
   const total = inner.reduce((a, b) => a + b, 0);
   const eb = elementBytes(out.dtype);
+  if (outer * total * eb >= LAYOUT_WASM_MIN_BYTES && concatInPlace(backend, parts, inner, outer, eb, out))
+    return out;
   if (outer * total * eb >= LAYOUT_WASM_MIN_BYTES) {
     concatRows(
       parts.map((t) => heapBytes(backend, t)),
@@ -152,6 +194,11 @@ function splitV(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: 
     return backend.makeOutput(shape, x.dtype);
   });
   const eb = elementBytes(x.dtype);
+  if (
+    outer * total * eb >= LAYOUT_WASM_MIN_BYTES &&
+    splitInPlace(backend, x, sizes, innerUnit, outer, eb, outs)
+  )
+    return outs;
   if (outer * total * eb >= LAYOUT_WASM_MIN_BYTES) {
     splitRows(
       heapBytes(backend, x),

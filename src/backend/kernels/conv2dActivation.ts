@@ -3,13 +3,13 @@
 // fused.conv2d cannot be used while training: with a ReLU it falls back to three ops (conv, add,
 // relu), and without one its gradient is an eager custom gradient that also computes the input
 // gradient of the first layer, whose input is the image. Here the gradient is per input and lazy,
-// so the tape only asks for what reaches a variable, and ReLU's mask is step and multiply (the
-// stock Relu gradient adds a float32-to-float32 cast, a copy on 'wasm'). A mask kernel of our own
-// lost: a JS loop over the heap took 1.3–3.5 ms per 2 MB, and our module would first copy both
-// operands in.
+// so the tape only asks for what reaches a variable, and ReLU's mask is UNetReluGrad (one SIMD
+// pass on the heap, see reluGrad.ts; the stock Relu gradient adds a float32-to-float32 cast, a
+// copy on 'wasm').
 import {
   engine,
   getGradient,
+  getKernel,
   mul,
   registerGradient,
   step,
@@ -24,6 +24,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelSupportError } from '../errors.js';
+import { RELU_GRAD } from './reluGrad.js';
 import { callKernel, type WasmBackend } from './util.js';
 
 /** Forward: inputs {x [b, h, w, ci], filter [fh, fw, ci, co], bias? [co]}; attrs {@link Conv2DActivationAttrs}. */
@@ -76,7 +77,11 @@ export function registerConv2dActivationGradient(): void {
       const [x, filter, y] = saved as [Tensor4D, Tensor4D, Tensor4D];
       const a = attrs as Conv2DActivationAttrs;
       // Shared by the closures, so computed here (in the backward pass's tidy, not theirs).
-      const g = a.activation === 'relu' ? mul(dy, step(y)) : dy;
+      let g = dy;
+      if (a.activation === 'relu') {
+        const fused = getKernel(RELU_GRAD, engine().backendName) !== undefined;
+        g = fused ? (engine().runKernel(RELU_GRAD, { dy, y }) as Tensor) : mul(dy, step(y));
+      }
       const common = {
         strides: a.strides,
         pad: a.pad,

@@ -14,7 +14,8 @@ import {
 import { maxPoolGrad as maxPoolGradWasm, type PoolGeometry } from '../../kernels/nnLayout.js';
 import { KernelSupportError } from '../errors.js';
 import { maxPoolGradJs } from '../reference/maxPoolGrad.js';
-import { heapF32, type WasmBackend } from './util.js';
+import { maxPoolGradInPlace } from '../../kernels/nnLayoutInPlace.js';
+import { heapF32, heapOffset, type WasmBackend } from './util.js';
 
 /** Inputs with fewer elements take the plain-TS loop (staging would cost more than it saves). */
 export const MAX_POOL_GRAD_WASM_MIN_ELEMENTS = 4096;
@@ -51,6 +52,9 @@ function maxPoolGrad(args: {
     padLeft: info.padInfo.left,
   };
   const dx = backend.makeOutput(input.shape, 'float32');
+  const at = (t: TensorInfo): number => heapOffset(backend, t);
+  const big = input.shape.reduce((a, b) => a * b, 1) >= MAX_POOL_GRAD_WASM_MIN_ELEMENTS;
+  if (big && maxPoolGradInPlace(backend, at(input), at(dy), g, at(dx))) return dx;
   const x = heapF32(backend, input);
   const run = x.length >= MAX_POOL_GRAD_WASM_MIN_ELEMENTS ? maxPoolGradWasm : maxPoolGradJs;
   run(x, heapF32(backend, dy), g, heapF32(backend, dx));

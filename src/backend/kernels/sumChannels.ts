@@ -12,7 +12,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { sumRows } from '../../kernels/nnSum.js';
 import { callStock } from '../stock.js';
-import { heapF32, type WasmBackend } from './util.js';
+import { sumRowsInPlace } from '../../kernels/nnLayoutInPlace.js';
+import { heapF32, heapOffset, type WasmBackend } from './util.js';
 
 /** Whether `axes` are exactly 0 .. rank−2 (every axis but the last). */
 function allButLast(axes: number[], rank: number): boolean {
@@ -31,6 +32,7 @@ function sum(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: Sum
   const rows = util.sizeFromShape(x.shape) / c;
   const outShape = attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), c] : [c];
   const out = backend.makeOutput(outShape, 'float32');
+  if (sumRowsInPlace(backend, heapOffset(backend, x), rows, c, heapF32(backend, out))) return out;
   sumRows(heapF32(backend, x), rows, c, heapF32(backend, out));
   return out;
 }

@@ -35,6 +35,11 @@ export function heapF32(backend: WasmBackend, t: TensorInfo): Float32Array {
 /** Byte offset of a float32 tensor's data in the backend heap (stable across heap growth). */
 export function heapOffset(backend: WasmBackend, t: TensorInfo): number {
   if (t.dtype !== 'float32') throw new KernelSupportError(`expected a float32 tensor, got ${t.dtype}`);
+  return heapAddress(backend, t);
+}
+
+/** Byte offset of any tensor's data in the backend heap. */
+export function heapAddress(backend: WasmBackend, t: TensorInfo): number {
   return backend.dataIdMap.get(t.dataId)!.memoryOffset;
 }
 
