@@ -13,9 +13,11 @@ import {
 } from '../kernels/nnHelper.js';
 import { attachedNnShared, nnSharedWasmBytes } from '../kernels/nnShared.js';
 
-// A kernel share takes milliseconds; a helper that has not answered in this long is treated as
-// dead and the main thread does the work itself from then on.
-const TIMEOUT_MS = 30_000;
+/**
+ * A kernel share takes milliseconds; a helper that has not answered in `ms` (default 30 000) is
+ * treated as dead: it is terminated and the main thread does the work itself from then on.
+ */
+export const nnHelperTimeout = { ms: 30_000 };
 
 class WorkerHelper implements NnHelper {
   private readonly ctrl: Int32Array;
@@ -39,13 +41,17 @@ class WorkerHelper implements NnHelper {
   }
 
   private wait(): boolean {
-    const deadline = Date.now() + TIMEOUT_MS;
+    const deadline = Date.now() + nnHelperTimeout.ms;
     for (;;) {
       const done = Atomics.load(this.ctrl, CTRL.done);
       if (done === this.seq) return this.ctrl[CTRL.status] === 0;
       const left = deadline - Date.now();
       if (left <= 0) {
+        // A helper that still runs could later write into tensors tfjs has reused (its share works
+        // in place on the tfjs heap): stop it, and stop handing it work.
         this.dead = true;
+        void this.worker.terminate();
+        if (nnHelper() === this) setNnHelper(null);
         return false;
       }
       Atomics.wait(this.ctrl, CTRL.done, done, left);

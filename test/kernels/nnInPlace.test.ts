@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../src/node/backend.js';
-import { startNnHelperThread, stopNnHelperThread } from '../../src/node/nnThreads.js';
+import { nnHelperTimeout, startNnHelperThread, stopNnHelperThread } from '../../src/node/nnThreads.js';
 import { attachedNnShared, nnShared } from '../../src/kernels/nnShared.js';
 import { bothWays } from './bothWays.js';
 import { nnSplitThreshold, type Conv2dGeometry } from '../../src/kernels/nn.js';
@@ -245,6 +245,62 @@ describe('kernels/nnInPlace on threaded tfjs-wasm', () => {
     tf.dispose([x, dy, w]);
     await startNnHelperThread(); // still the same helper
     expect(nnHelper()).toBe(real);
+  });
+
+  it('a helper that does not answer in time is terminated and uninstalled; the result is right', async () => {
+    await startNnHelperThread();
+    const helper = nnHelper()!;
+    const nn = attachedNnShared()!;
+    // Keep the helper busy with a large share of its own (a filter gradient over 8 images of
+    // 256² × 16), so that the next call's share waits behind it.
+    const big = tf.zeros([8, 256, 256, 16]);
+    const dwBig = tf.zeros([3, 3, 16, 16]);
+    const at = (t: tf.Tensor): number =>
+      (tf.backend() as unknown as { dataIdMap: { get(d: object): { memoryOffset: number } } }).dataIdMap.get(
+        t.dataId,
+      ).memoryOffset;
+    const timeout = nnHelperTimeout.ms;
+    nnHelperTimeout.ms = 20;
+    try {
+      helper.startShared('nnConv2dBackpropFilter', [
+        at(big),
+        at(big),
+        at(dwBig),
+        8,
+        256,
+        256,
+        16,
+        256,
+        256,
+        16,
+        3,
+        3,
+        1,
+        1,
+        1,
+        1,
+      ]);
+      const g = geometry(GEOMS[0]!);
+      const rng = new Rng(11);
+      const xs = rand(rng, g.batch * g.inH * g.inW * g.inC);
+      const dys = rand(rng, g.batch * g.outH * g.outW * g.outC);
+      const ws = rand(rng, 9 * g.inC * g.outC);
+      const x = tf.tensor4d(xs, [g.batch, g.inH, g.inW, g.inC]);
+      const dy = tf.tensor4d(dys, [g.batch, g.outH, g.outW, g.outC]);
+      const w = tf.tensor4d(ws, [3, 3, g.inC, g.outC]);
+      const [dw, dx] = convGrads(GEOMS[0]!, x, dy, w);
+      expect(nnHelper()).toBeNull(); // the dead helper no longer gets work
+      expect(relErr(dw!, conv2dBackpropFilterRef(xs, dys, g))).toBeLessThan(1e-5);
+      expect(relErr(dx!, conv2dBackpropInputRef(dys, ws, g))).toBeLessThan(1e-5);
+      tf.dispose([x, dy, w]);
+    } finally {
+      nnHelperTimeout.ms = timeout;
+    }
+    expect(nn.memory).toBe(attachedNnShared()!.memory);
+    await startNnHelperThread(); // a new helper on the same heap
+    expect(nnHelper()).not.toBe(helper);
+    expect(nnHelper()!.hasShared(nn.memory)).toBe(true);
+    tf.dispose([big, dwBig]);
   });
 
   it('batch norm (with and without relu): bit-identical to the copying path, oracle, dy untouched', () => {
