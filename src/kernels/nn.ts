@@ -129,6 +129,33 @@ function recordSplit(ownMs: number, waitMs: number): void {
   if (nnSplitThreshold.adaptive && waitMs > ownMs + SKIP_SLACK_MS) adapt.skip = SKIP_CALLS;
 }
 
+/** The filter-gradient kernel's size arguments for `batch` images and (padded) channel counts. */
+export function filterKernelArgs(g: Conv2dGeometry, batch: number, ci4: number, co8: number): number[] {
+  const { inH, inW, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft } = g;
+  return [batch, inH, inW, ci4, outH, outW, co8, filterH, filterW, strideH, strideW, padTop, padLeft];
+}
+
+/**
+ * The zero border around dy that makes every tap of every tile land inside it, so the input-gradient
+ * kernel runs its 4-pixel fast path everywhere (edge pixels would otherwise go one by one).
+ */
+export function dyBorder(g: Conv2dGeometry): { top: number; left: number; ph: number; pw: number } {
+  const top = Math.max(0, Math.ceil((g.filterH - 1 - g.padTop) / g.strideH));
+  const left = Math.max(0, Math.ceil((g.filterW - 1 - g.padLeft) / g.strideW));
+  const bottom = Math.max(0, Math.floor((g.inH - 1 + g.padTop) / g.strideH) - (g.outH - 1));
+  const right = Math.max(0, Math.floor((g.inW - 1 + g.padLeft) / g.strideW) - (g.outW - 1));
+  return { top, left, ph: g.outH + top + bottom, pw: g.outW + left + right };
+}
+
+/** The input-gradient kernel's size arguments for `batch` images of bordered dy (see dyBorder). */
+export function inputKernelArgs(g: Conv2dGeometry, batch: number, ciK: number, coK: number): number[] {
+  const { top, left, ph, pw } = dyBorder(g);
+  const { inH, inW, filterH, filterW, strideH, strideW } = g;
+  const pt = g.padTop + top * strideH;
+  const pl = g.padLeft + left * strideW;
+  return [batch, inH, inW, ciK, ph, pw, coK, filterH, filterW, strideH, strideW, pt, pl];
+}
+
 /**
  * Images in the first share of a call big enough to split, or 0. The partition depends only on
  * the shape, never on the helper or the load: a filter gradient is always summed as
@@ -192,21 +219,7 @@ export function conv2dBackpropFilter(
   const xImg = g.inH * g.inW;
   const dyImg = g.outH * g.outW;
   const run = kernel<BackpropFilterFn>('nnConv2dBackpropFilter');
-  const args = (batch: number): number[] => [
-    batch,
-    g.inH,
-    g.inW,
-    ci4,
-    g.outH,
-    g.outW,
-    co8,
-    g.filterH,
-    g.filterW,
-    g.strideH,
-    g.strideW,
-    g.padTop,
-    g.padLeft,
-  ];
+  const args = (batch: number): number[] => filterKernelArgs(g, batch, ci4, co8);
   const mine = splitImages(g) || g.batch;
   const theirs = g.batch - mine;
   const helper = theirs > 0 ? shareHelper() : null;
@@ -323,34 +336,13 @@ export function conv2dBackpropInput(
   const narrow = g.inC <= NARROW_INPUT_CHANNELS;
   const ciK = narrow ? g.inC : roundUp(g.inC, 8); // dx channels as the kernel writes them
   const coK = narrow ? roundUp(g.outC, 4) : g.outC; // dy channels as the kernel reads them
-  // A zero border around dy makes every tap of every tile land inside it, so the kernel runs
-  // its 4-pixel fast path everywhere (edge pixels would otherwise go one by one).
-  const bt = Math.max(0, Math.ceil((g.filterH - 1 - g.padTop) / g.strideH));
-  const bl = Math.max(0, Math.ceil((g.filterW - 1 - g.padLeft) / g.strideW));
-  const bb = Math.max(0, Math.floor((g.inH - 1 + g.padTop) / g.strideH) - (g.outH - 1));
-  const br = Math.max(0, Math.floor((g.inW - 1 + g.padLeft) / g.strideW) - (g.outW - 1));
-  const ph = g.outH + bt + bb;
-  const pw = g.outW + bl + br;
+  const { top: bt, left: bl, ph, pw } = dyBorder(g);
   const dyImg = ph * pw * coK; // floats per padded dy image
   const dxImg = imgPixels * ciK; // floats per padded dx image
   const wtLen = taps * coK * ciK;
   const name = narrow ? 'nnConv2dBackpropInputNarrow' : 'nnConv2dBackpropInput';
   const run = kernel<BackpropFilterFn>(name) as (...a: number[]) => number;
-  const args = (batch: number): number[] => [
-    batch,
-    g.inH,
-    g.inW,
-    ciK,
-    ph,
-    pw,
-    coK,
-    g.filterH,
-    g.filterW,
-    g.strideH,
-    g.strideW,
-    g.padTop + bt * g.strideH,
-    g.padLeft + bl * g.strideW,
-  ];
+  const args = (batch: number): number[] => inputKernelArgs(g, batch, ciK, coK);
   // Images are independent here, so splitting never changes dx: split only when the helper helps.
   const helper = splitImages(g) > 0 ? shareHelper() : null;
   const mine = (helper !== null ? splitImages(g) : 0) || g.batch;
@@ -367,7 +359,7 @@ export function conv2dBackpropInput(
       if (rt !== 0) throw new NnKernelError(`nnTransposeFilter rejected its arguments (code ${rt})`);
     }
     let dyp: number;
-    if (bt + bl + bb + br === 0 && coK === g.outC) {
+    if (ph === g.outH && pw === g.outW && coK === g.outC) {
       dyp = scope.input(dy);
     } else {
       dyp = scope.output(Float32Array, g.batch * dyImg);

@@ -6,7 +6,10 @@
 // is attached: the caller then copies.
 import {
   checkGeometry,
+  dyBorder,
+  filterKernelArgs,
   finishSplit,
+  inputKernelArgs,
   NnKernelError,
   shareHelper,
   splitImages,
@@ -85,26 +88,11 @@ export function conv2dBackpropFilterInPlace(
   let leak = false;
   try {
     if (dw2 !== 0) check(zero(dw2, dwFloats * 4), 'nnZero');
-    const geometry = (count: number): number[] => [
-      count,
-      g.inH,
-      g.inW,
-      g.inC,
-      g.outH,
-      g.outW,
-      g.outC,
-      g.filterH,
-      g.filterW,
-      g.strideH,
-      g.strideW,
-      g.padTop,
-      g.padLeft,
-    ];
     const { helperFailed } = runSplit(nn, 'nnConv2dBackpropFilter', g, (first, count) => [
       x + first * xImg,
       dy + first * dyImg,
       first === 0 ? dw : dw2,
-      ...geometry(count),
+      ...filterKernelArgs(g, count, g.inC, g.outC),
     ]);
     leak = helperFailed;
     if (dw2 !== 0) check((nn.fn('nnAddF32') as Run)(dw, dw2, dwFloats), 'nnAddF32');
@@ -132,17 +120,11 @@ export function conv2dBackpropInputInPlace(
   if (narrow ? g.outC % 4 !== 0 : g.inC % 8 !== 0) return false;
   checkGeometry(g);
   const taps = g.filterH * g.filterW;
-  // The zero border around dy that lets every tile take the kernel's fast path (nn.ts).
-  const bt = Math.max(0, Math.ceil((g.filterH - 1 - g.padTop) / g.strideH));
-  const bl = Math.max(0, Math.ceil((g.filterW - 1 - g.padLeft) / g.strideW));
-  const bb = Math.max(0, Math.floor((g.inH - 1 + g.padTop) / g.strideH) - (g.outH - 1));
-  const br = Math.max(0, Math.floor((g.inW - 1 + g.padLeft) / g.strideW) - (g.outW - 1));
-  const ph = g.outH + bt + bb;
-  const pw = g.outW + bl + br;
+  const { top: bt, left: bl, ph, pw } = dyBorder(g);
   const pixel = g.outC * 4;
   const dyImg = ph * pw * pixel;
   const dxImg = g.inH * g.inW * g.inC * 4;
-  const bordered = bt + bl + bb + br > 0;
+  const bordered = ph !== g.outH || pw !== g.outW;
   let dyp = dy;
   let wt = w;
   let leak = false;
@@ -168,19 +150,7 @@ export function conv2dBackpropInputInPlace(
       dyp + first * dyImg,
       wt,
       dx + first * dxImg,
-      count,
-      g.inH,
-      g.inW,
-      g.inC,
-      ph,
-      pw,
-      g.outC,
-      g.filterH,
-      g.filterW,
-      g.strideH,
-      g.strideW,
-      g.padTop + bt * g.strideH,
-      g.padLeft + bl * g.strideW,
+      ...inputKernelArgs(g, count, g.inC, g.outC),
     ]);
     leak = helperFailed;
   } finally {

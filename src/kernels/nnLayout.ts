@@ -17,23 +17,8 @@ type CopyRunsFn = (
   n: number,
 ) => number;
 
-type MaxPoolGradFn = (
-  x: number,
-  dy: number,
-  dx: number,
-  batch: number,
-  h: number,
-  w: number,
-  c: number,
-  oh: number,
-  ow: number,
-  fh: number,
-  fw: number,
-  sh: number,
-  sw: number,
-  pt: number,
-  pl: number,
-) => number;
+/** (x, dy, dx, batch, then poolKernelArgs). */
+type MaxPoolGradFn = (x: number, dy: number, dx: number, batch: number, ...sizes: number[]) => number;
 
 const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0;
 
@@ -175,6 +160,12 @@ export interface PoolGeometry {
   padLeft: number;
 }
 
+/** nnMaxPoolGrad's size arguments after the batch (one image per call). */
+export function poolKernelArgs(g: PoolGeometry): number[] {
+  const { h, w, c, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft } = g;
+  return [h, w, c, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft];
+}
+
 /** Throws NnKernelError unless the pooling geometry is in the kernel's range. */
 export function checkPool(g: PoolGeometry): void {
   for (const f of ['c', 'filterH', 'filterW', 'strideH', 'strideW'] as const)
@@ -214,23 +205,7 @@ export function maxPoolGrad(x: Float32Array, dy: Float32Array, g: PoolGeometry, 
     for (let b = 0; b < g.batch; b++) {
       view(Float32Array, xp, xImg).set(x.subarray(b * xImg, (b + 1) * xImg));
       view(Float32Array, yp, yImg).set(dy.subarray(b * yImg, (b + 1) * yImg));
-      const rc = fn(
-        xp,
-        yp,
-        dp,
-        1,
-        g.h,
-        g.w,
-        g.c,
-        g.outH,
-        g.outW,
-        g.filterH,
-        g.filterW,
-        g.strideH,
-        g.strideW,
-        g.padTop,
-        g.padLeft,
-      );
+      const rc = fn(xp, yp, dp, 1, ...poolKernelArgs(g));
       if (rc !== 0) throw new NnKernelError(`nnMaxPoolGrad rejected its arguments (code ${rc})`);
       dx.set(view(Float32Array, dp, xImg), b * xImg);
     }

@@ -4,7 +4,7 @@
 // the results are bit-identical; each returns false (and does nothing) when no shared heap of
 // `owner` is attached, and the caller copies.
 import { NnKernelError } from './nn.js';
-import { checkPool, type PoolGeometry } from './nnLayout.js';
+import { checkPool, poolKernelArgs, type PoolGeometry } from './nnLayout.js';
 import { nnShared } from './nnShared.js';
 
 type Run = (...args: number[]) => number;
@@ -48,23 +48,7 @@ export function maxPoolGradInPlace(
   const run = nn.fn('nnMaxPoolGrad') as Run;
   // One image per call, as the copying wrapper stages them (the kernel indexes an image in i32).
   for (let b = 0; b < g.batch; b++) {
-    const rc = run(
-      x + b * xImg,
-      dy + b * yImg,
-      dx + b * xImg,
-      1,
-      g.h,
-      g.w,
-      g.c,
-      g.outH,
-      g.outW,
-      g.filterH,
-      g.filterW,
-      g.strideH,
-      g.strideW,
-      g.padTop,
-      g.padLeft,
-    );
+    const rc = run(x + b * xImg, dy + b * yImg, dx + b * xImg, 1, ...poolKernelArgs(g));
     check(rc, 'nnMaxPoolGrad');
   }
   return true;

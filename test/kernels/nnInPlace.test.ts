@@ -15,6 +15,7 @@ import { adamUpdateRef } from '../../src/backend/reference/adam.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../../src/backend/kernels/batchNormTrain.js';
 import { ADAM_UPDATE } from '../../src/backend/kernels/adamUpdate.js';
 import { Rng } from '../../src/random/index.js';
+import { rand, relErr } from '../model/arrays.js';
 
 type Geom = Omit<Conv2dGeometry, 'outH' | 'outW' | 'padTop' | 'padLeft'> & { pad: 'same' | 'valid' };
 
@@ -96,20 +97,6 @@ const GEOMS: Geom[] = [
   { batch: 2, inH: 7, inW: 6, inC: 16, outC: 2, filterH: 1, filterW: 1, strideH: 1, strideW: 1, pad: 'same' },
   { batch: 2, inH: 7, inW: 6, inC: 5, outC: 3, filterH: 3, filterW: 3, strideH: 1, strideW: 1, pad: 'same' },
 ];
-
-function rand(rng: Rng, n: number): Float32Array {
-  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-12);
-}
 
 function geometry(g: Geom): Conv2dGeometry {
   const info = tf.backend_util.computeConv2DInfo(

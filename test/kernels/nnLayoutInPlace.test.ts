@@ -9,11 +9,8 @@ import { initNodeBackend } from '../../src/node/backend.js';
 import { stopNnHelperThread } from '../../src/node/nnThreads.js';
 import { RELU_GRAD } from '../../src/backend/kernels/reluGrad.js';
 import { Rng } from '../../src/random/index.js';
+import { rand } from '../model/arrays.js';
 import { bothWays } from './bothWays.js';
-
-function rand(rng: Rng, n: number): Float32Array {
-  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
-}
 
 /** `fn` on 'cpu' with the same input values, read back. */
 function onCpu(inputs: tf.Tensor[], fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): unknown[] {
