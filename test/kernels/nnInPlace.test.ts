@@ -238,10 +238,10 @@ describe('kernels/nnInPlace on threaded tfjs-wasm', () => {
     await startNnHelperThread();
     const helper = nnHelper()!;
     const nn = attachedNnShared()!;
-    // Keep the helper busy with a large share of its own (a filter gradient over 8 images of
-    // 256² × 16), so that the next call's share waits behind it.
-    const big = tf.zeros([8, 256, 256, 16]);
-    const dwBig = tf.zeros([3, 3, 16, 16]);
+    // Keep the helper busy with a long share of its own (a 15×15 filter gradient over 8 images of
+    // 128² × 16: 7.5 G multiply-adds, about a second), and give it time to pick that up.
+    const big = tf.zeros([8, 128, 128, 16]);
+    const dwBig = tf.zeros([15, 15, 16, 16]);
     const at = (t: tf.Tensor): number =>
       (tf.backend() as unknown as { dataIdMap: { get(d: object): { memoryOffset: number } } }).dataIdMap.get(
         t.dataId,
@@ -249,24 +249,9 @@ describe('kernels/nnInPlace on threaded tfjs-wasm', () => {
     const timeout = nnHelperTimeout.ms;
     nnHelperTimeout.ms = 20;
     try {
-      helper.startShared('nnConv2dBackpropFilter', [
-        at(big),
-        at(big),
-        at(dwBig),
-        8,
-        256,
-        256,
-        16,
-        256,
-        256,
-        16,
-        3,
-        3,
-        1,
-        1,
-        1,
-        1,
-      ]);
+      const sizes = [8, 128, 128, 16, 128, 128, 16, 15, 15, 1, 1, 7, 7];
+      helper.startShared('nnConv2dBackpropFilter', [at(big), at(big), at(dwBig), ...sizes]);
+      await new Promise((r) => setTimeout(r, 100));
       const g = geometry(GEOMS[0]!);
       const rng = new Rng(11);
       const xs = rand(rng, g.batch * g.inH * g.inW * g.inC);
