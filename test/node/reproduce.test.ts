@@ -67,6 +67,8 @@ describe('parseReproduceArgs', () => {
         '--tta',
         '--loss',
         'border',
+        '--dice',
+        '0.5',
         '--epochs',
         '3',
         '--threads',
@@ -92,6 +94,7 @@ describe('parseReproduceArgs', () => {
       minutes: 1.5,
       tta: true,
       loss: 'border',
+      dice: 0.5,
       epochs: 3,
       threads: 1,
       stepsPerEpoch: 9,
@@ -112,6 +115,8 @@ describe('parseReproduceArgs', () => {
     expect(() => parseReproduceArgs(['--seed', '1.5'])).toThrow(CliUsageError);
     expect(() => parseReproduceArgs(['--loss', 'dice'])).toThrow(/ce, border, balanced, unet/);
     expect(() => parseReproduceArgs(['--bogus'])).toThrow(/unknown option/);
+    for (const bad of ['-1', 'x', '', 'Infinity'])
+      expect(() => parseReproduceArgs(['--dice', bad]), bad).toThrow(/--dice needs a number >= 0/);
     expect(() => parseReproduceArgs(['--cosine-steps', '-1'])).toThrow(CliUsageError);
     expect(() => parseReproduceArgs(['--filters', '0'])).toThrow(CliUsageError);
     expect(() => parseReproduceArgs(['--augment', 'heavy'])).toThrow(/full, dihedral, none/);
@@ -218,9 +223,10 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
 
   it('without BN recalibration, evaluates exactly the best epoch the trainer validated', async () => {
     const r = await runReproduceIsbi(
-      tiny(tmp(), { recalibrateBatchNorm: false, testSlices: [], augment: 'none' }),
+      tiny(tmp(), { recalibrateBatchNorm: false, testSlices: [], augment: 'none', dice: 0.5 }),
     );
     expect(r.config.augment).toBe(false);
+    expect(r.config.dice).toBe(0.5); // the Dice term reaches the trainer
     expect(r.history[0]!.validation!.meanIoU).toBeCloseTo(r.full.meanIoU, 6);
     expect(r.history[0]!.validation!.pixelAccuracy).toBeCloseTo(r.full.pixelAccuracy, 6);
   });

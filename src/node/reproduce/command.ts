@@ -18,6 +18,7 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --minutes M       wall-time budget of the whole command (default ${REPRODUCE_DEFAULTS.minutes})
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
+  --dice X          weight of a soft Dice term added to the loss (default ${REPRODUCE_DEFAULTS.dice})
   --augment P       full | dihedral (flips and rot90 only) | none (default ${REPRODUCE_DEFAULTS.augment})
   --train-slices L  training slices, e.g. 0-23 or 0,2,4-9 (default 0-26)
   --validation-slices L  validation slices (default 27-29); never trained on
@@ -102,6 +103,14 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       case '--loss':
         o.loss = oneOf(flag, value(), LOSS_PRESETS);
         break;
+      case '--dice': {
+        const v = value();
+        const x = Number(v);
+        if (v.trim() === '' || !Number.isFinite(x) || x < 0)
+          throw new CliUsageError(`--dice needs a number >= 0, got ${v}`);
+        o.dice = x;
+        break;
+      }
       case '--augment':
         o.augment = oneOf(flag, value(), AUGMENT_PRESETS);
         break;

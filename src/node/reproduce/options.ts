@@ -79,6 +79,8 @@ export const REPRODUCE_DEFAULTS = {
   /** Steps of the cosine decay (0 = constant rate); with a decay, training stops when it ends. */
   cosineSteps: 0,
   loss: 'ce' as LossPreset,
+  /** Weight of the soft Dice term added to the loss (the trainer's `dice`). */
+  dice: 0,
   augment: 'full' as AugmentPreset,
   maxEpochs: 1000,
   /** A third of the trainer's default (27): validation (~8 % of an epoch) every 9 steps picks the best state finely. */
@@ -116,6 +118,8 @@ export interface ReproduceIsbiOptions {
   stepsPerEpoch?: number;
   /** Loss weighting preset. Default 'ce'. */
   loss?: LossPreset;
+  /** Weight of a soft Dice term added to the loss (see trainUNet's `dice`). Default 0. */
+  dice?: number;
   /** Augmentation preset (see `augmentPreset`). Default 'full'. */
   augment?: AugmentPreset;
   /** Model overrides over { depth 4, baseFilters 16, batchNorm true }. */

@@ -198,6 +198,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   const loss = options.loss ?? d.loss;
   const weights = lossWeights(loss);
   if (weights === undefined) throw new TrainConfigError(`unknown loss preset '${String(loss)}'`);
+  const dice = options.dice ?? d.dice;
   const model = {
     depth: d.depth,
     baseFilters: d.baseFilters,
@@ -242,7 +243,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}, augmentation ${augmentName}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -283,6 +284,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       ...(cosineSteps > 0 ? { learningRateSchedule: { type: 'cosine' as const, steps: cosineSteps } } : {}),
       stepsPerEpoch,
       weights,
+      dice,
       augment: augmentPreset(augmentName),
       model,
       seed,
