@@ -5,8 +5,6 @@ import { NnKernelError } from './nn.js';
 import { adamArgs, type AdamConstants } from './nnAdam.js';
 import { nnShared } from './nnShared.js';
 
-type Run = (...args: number[]) => number;
-
 /** Offsets of the step's tensors, all of n floats. */
 export interface AdamPtrs {
   x: number;
@@ -24,7 +22,7 @@ export function adamUpdateInPlace(owner: unknown, p: AdamPtrs, n: number, c: Ada
   if (nn === null) return false;
   if (!Number.isInteger(n) || n < 1 || n > 2 ** 29)
     throw new NnKernelError(`adamUpdate: n must be an integer in [1, 2^29], got ${n}`);
-  const copy = nn.fn('nnCopyRuns') as Run;
+  const copy = nn.fn('nnCopyRuns');
   const bytes = n * 4;
   for (const [dst, src] of [
     [p.outX, p.x],
@@ -34,7 +32,7 @@ export function adamUpdateInPlace(owner: unknown, p: AdamPtrs, n: number, c: Ada
     const rc = copy(dst, bytes, src, bytes, 1, bytes);
     if (rc !== 0) throw new NnKernelError(`adamUpdate: copying its inputs failed (code ${rc})`);
   }
-  const rc = (nn.fn('nnAdamUpdate') as Run)(p.outX, p.outM, p.outV, p.g, n, ...adamArgs(c));
+  const rc = nn.fn('nnAdamUpdate')(p.outX, p.outM, p.outV, p.g, n, ...adamArgs(c));
   if (rc !== 0) throw new NnKernelError(`nnAdamUpdate rejected its arguments (code ${rc})`);
   return true;
 }

@@ -6,8 +6,6 @@ import { NnKernelError } from './nn.js';
 import { checkSizes, scratchBytes } from './nnBatchNorm.js';
 import { nnShared } from './nnShared.js';
 
-type Run = (...args: number[]) => number;
-
 /** Offsets of the forward's tensors: x, y [n, c]; the rest [c]. */
 export interface BatchNormForwardPtrs {
   x: number;
@@ -50,7 +48,7 @@ export function batchNormTrainForwardInPlace(
   const scratch = nn.heap.malloc(scratchBytes(c));
   if (scratch === 0) throw new NnKernelError(`${fn}: out of heap memory`);
   try {
-    const rc = (nn.fn('nnBatchNormForward') as Run)(
+    const rc = nn.fn('nnBatchNormForward')(
       p.x,
       p.gamma,
       p.beta,
@@ -88,14 +86,14 @@ export function batchNormTrainBackwardInPlace(
   checkSizes(fn, n, c);
   let dy = p.dy;
   if (p.y !== 0) {
-    const rc = (nn.fn('nnCopyRuns') as Run)(p.dx, n * c * 4, p.dy, n * c * 4, 1, n * c * 4);
+    const rc = nn.fn('nnCopyRuns')(p.dx, n * c * 4, p.dy, n * c * 4, 1, n * c * 4);
     if (rc !== 0) throw new NnKernelError(`${fn}: copying dy failed (code ${rc})`);
     dy = p.dx;
   }
   const scratch = nn.heap.malloc(scratchBytes(c));
   if (scratch === 0) throw new NnKernelError(`${fn}: out of heap memory`);
   try {
-    const rc = (nn.fn('nnBatchNormBackward') as Run)(
+    const rc = nn.fn('nnBatchNormBackward')(
       dy,
       p.x,
       p.mean,

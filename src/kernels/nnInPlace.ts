@@ -16,13 +16,7 @@ import {
   type Conv2dGeometry,
 } from './nn.js';
 import type { NnHelper } from './nnHelper.js';
-import { nnShared, type NnShared } from './nnShared.js';
-
-type Run = (...args: number[]) => number;
-
-function check(rc: number, name: string): void {
-  if (rc !== 0) throw new NnKernelError(`${name} rejected its arguments (code ${rc})`);
-}
+import { checkRc, nnShared, type NnShared } from './nnShared.js';
 
 /** The helper, if it should take a share of this call and runs on the same heap. */
 function sharedHelper(nn: NnShared): NnHelper | null {
@@ -41,7 +35,7 @@ function runSplit(
   g: Conv2dGeometry,
   args: (first: number, count: number) => number[],
 ): { helperFailed: boolean } {
-  const run = nn.fn(name) as Run;
+  const run = nn.fn(name);
   const split = splitImages(g);
   const helper = split > 0 ? sharedHelper(nn) : null;
   const mine = split || g.batch;
@@ -56,8 +50,8 @@ function runSplit(
     // Whatever happened here, the helper must be done before the caller frees anything it uses.
     if (theirs > 0 && helper !== null) helped = finishSplit(helper, t0, performance.now());
   }
-  check(rc, name);
-  if (theirs > 0 && !helped) check(run(...args(mine, theirs)), name);
+  checkRc(rc, name);
+  if (theirs > 0 && !helped) checkRc(run(...args(mine, theirs)), name);
   return { helperFailed: theirs > 0 && helper !== null && !helped };
 }
 
@@ -79,15 +73,15 @@ export function conv2dBackpropFilterInPlace(
   const dwFloats = g.filterH * g.filterW * g.inC * g.outC;
   const xImg = g.inH * g.inW * g.inC * 4;
   const dyImg = g.outH * g.outW * g.outC * 4;
-  const zero = nn.fn('nnZero') as Run;
-  check(zero(dw, dwFloats * 4), 'nnZero');
+  const zero = nn.fn('nnZero');
+  checkRc(zero(dw, dwFloats * 4), 'nnZero');
   const split = splitImages(g);
   // The second share sums into its own dw, added last, as nn.ts does with or without the helper.
   const dw2 = split > 0 ? nn.heap.malloc(dwFloats * 4) : 0;
   if (split > 0 && dw2 === 0) throw new NnKernelError('conv2dBackpropFilter: out of heap memory');
   let leak = false;
   try {
-    if (dw2 !== 0) check(zero(dw2, dwFloats * 4), 'nnZero');
+    if (dw2 !== 0) checkRc(zero(dw2, dwFloats * 4), 'nnZero');
     const { helperFailed } = runSplit(nn, 'nnConv2dBackpropFilter', g, (first, count) => [
       x + first * xImg,
       dy + first * dyImg,
@@ -95,7 +89,7 @@ export function conv2dBackpropFilterInPlace(
       ...filterKernelArgs(g, count, g.inC, g.outC),
     ]);
     leak = helperFailed;
-    if (dw2 !== 0) check((nn.fn('nnAddF32') as Run)(dw, dw2, dwFloats), 'nnAddF32');
+    if (dw2 !== 0) checkRc(nn.fn('nnAddF32')(dw, dw2, dwFloats), 'nnAddF32');
   } finally {
     if (dw2 !== 0 && !leak) nn.heap.free(dw2);
   }
@@ -132,18 +126,18 @@ export function conv2dBackpropInputInPlace(
     if (bordered) {
       dyp = nn.heap.malloc(g.batch * dyImg);
       if (dyp === 0) throw new NnKernelError('conv2dBackpropInput: out of heap memory');
-      check((nn.fn('nnZero') as Run)(dyp, g.batch * dyImg), 'nnZero');
-      const copy = nn.fn('nnCopyRuns') as Run;
+      checkRc(nn.fn('nnZero')(dyp, g.batch * dyImg), 'nnZero');
+      const copy = nn.fn('nnCopyRuns');
       for (let b = 0; b < g.batch; b++) {
         const d = dyp + b * dyImg + (bt * pw + bl) * pixel;
         const s = dy + b * g.outH * g.outW * pixel;
-        check(copy(d, pw * pixel, s, g.outW * pixel, g.outH, g.outW * pixel), 'nnCopyRuns');
+        checkRc(copy(d, pw * pixel, s, g.outW * pixel, g.outH, g.outW * pixel), 'nnCopyRuns');
       }
     }
     if (!narrow) {
       wt = nn.heap.malloc(taps * g.inC * g.outC * 4);
       if (wt === 0) throw new NnKernelError('conv2dBackpropInput: out of heap memory');
-      check((nn.fn('nnTransposeFilter') as Run)(w, wt, taps, g.inC, g.outC, g.inC), 'nnTransposeFilter');
+      checkRc(nn.fn('nnTransposeFilter')(w, wt, taps, g.inC, g.outC, g.inC), 'nnTransposeFilter');
     }
     const name = narrow ? 'nnConv2dBackpropInputNarrow' : 'nnConv2dBackpropInput';
     const { helperFailed } = runSplit(nn, name, g, (first, count) => [

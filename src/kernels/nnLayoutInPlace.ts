@@ -5,13 +5,7 @@
 // `owner` is attached, and the caller copies.
 import { NnKernelError } from './nn.js';
 import { checkPool, poolKernelArgs, type PoolGeometry } from './nnLayout.js';
-import { nnShared } from './nnShared.js';
-
-type Run = (...args: number[]) => number;
-
-function check(rc: number, name: string): void {
-  if (rc !== 0) throw new NnKernelError(`${name} rejected its arguments (code ${rc})`);
-}
+import { checkRc, nnShared } from './nnShared.js';
 
 /** `outer` runs of `n` bytes from src + o·sStep to dst + o·dStep (non-overlapping). */
 export function copyRunsInPlace(
@@ -27,7 +21,7 @@ export function copyRunsInPlace(
   if (nn === null) return false;
   if (outer * Math.max(dStep, sStep) > 0x7fff_ffff)
     throw new NnKernelError(`copyRuns: ${outer} runs of ${Math.max(dStep, sStep)} bytes is too large`);
-  check((nn.fn('nnCopyRuns') as Run)(dst, dStep, src, sStep, outer, n), 'nnCopyRuns');
+  checkRc(nn.fn('nnCopyRuns')(dst, dStep, src, sStep, outer, n), 'nnCopyRuns');
   return true;
 }
 
@@ -45,11 +39,11 @@ export function maxPoolGradInPlace(
   const xImg = g.h * g.w * g.c * 4;
   const yImg = g.outH * g.outW * g.c * 4;
   if (xImg === 0) return true;
-  const run = nn.fn('nnMaxPoolGrad') as Run;
+  const run = nn.fn('nnMaxPoolGrad');
   // One image per call, as the copying wrapper stages them (the kernel indexes an image in i32).
   for (let b = 0; b < g.batch; b++) {
     const rc = run(x + b * xImg, dy + b * yImg, dx + b * xImg, 1, ...poolKernelArgs(g));
-    check(rc, 'nnMaxPoolGrad');
+    checkRc(rc, 'nnMaxPoolGrad');
   }
   return true;
 }
@@ -69,7 +63,7 @@ export function sumRowsInPlace(
   const sums = nn.heap.malloc(c * 8);
   if (sums === 0) throw new NnKernelError('sumRows: out of heap memory');
   try {
-    check((nn.fn('nnSumRows') as Run)(x, sums, rows, c), 'nnSumRows');
+    checkRc(nn.fn('nnSumRows')(x, sums, rows, c), 'nnSumRows');
     out.set(new Float64Array(nn.memory.buffer, sums, c));
   } finally {
     nn.heap.free(sums);
@@ -83,6 +77,6 @@ export function reluGradInPlace(owner: unknown, dy: number, y: number, dx: numbe
   if (nn === null) return false;
   if (!Number.isInteger(n) || n < 0 || n > 2 ** 29)
     throw new NnKernelError(`reluGrad: n must be an integer in [0, 2^29], got ${n}`);
-  check((nn.fn('nnReluGrad') as Run)(dy, y, dx, n), 'nnReluGrad');
+  checkRc(nn.fn('nnReluGrad')(dy, y, dx, n), 'nnReluGrad');
   return true;
 }

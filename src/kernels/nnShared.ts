@@ -5,6 +5,7 @@
 // shared WebAssembly.Memory attaches it (src/node/backend.ts); until then, or for another backend
 // instance, the wrappers in nn.ts copy as before.
 import { NN_SHARED_WASM_BASE64 } from './generated/wasm-binary.js';
+import { NnKernelError } from './nn.js';
 
 /** Allocates scratch in the shared heap: tfjs-wasm's own malloc and free. */
 export interface HeapAllocator {
@@ -24,6 +25,11 @@ export interface NnShared {
 }
 
 let current: NnShared | null = null;
+
+/** Throws NnKernelError when a shared-heap kernel returned an error code. */
+export function checkRc(rc: number, name: string): void {
+  if (rc !== 0) throw new NnKernelError(`${name} rejected its arguments (code ${rc})`);
+}
 
 /** The module's bytes (also for the helper thread, which instantiates it on the same memory). */
 export function nnSharedWasmBytes(): Uint8Array<ArrayBuffer> {
