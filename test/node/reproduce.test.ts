@@ -79,6 +79,9 @@ describe('parseReproduceArgs', () => {
         '0',
         '--filters',
         '24',
+        '--tile',
+        '512',
+        '--batch=1',
         '--augment',
         'dihedral',
         '--train-slices',
@@ -100,6 +103,8 @@ describe('parseReproduceArgs', () => {
       stepsPerEpoch: 9,
       cosineSteps: 0,
       model: { baseFilters: 24 },
+      tileSize: 512,
+      batchSize: 1,
       augment: 'dihedral',
       trainSlices: [0, 1, 2, 3, 5, 7, 8],
       validationSlices: [27, 28, 29],
@@ -119,6 +124,8 @@ describe('parseReproduceArgs', () => {
       expect(() => parseReproduceArgs(['--dice', bad]), bad).toThrow(/--dice needs a number >= 0/);
     expect(() => parseReproduceArgs(['--cosine-steps', '-1'])).toThrow(CliUsageError);
     expect(() => parseReproduceArgs(['--filters', '0'])).toThrow(CliUsageError);
+    expect(() => parseReproduceArgs(['--tile', '8'])).toThrow(/--tile needs an integer >= 16/);
+    expect(() => parseReproduceArgs(['--batch', '0'])).toThrow(/--batch needs an integer >= 1/);
     expect(() => parseReproduceArgs(['--augment', 'heavy'])).toThrow(/full, dihedral, none/);
     for (const bad of ['5-2', 'a', '1,,2', '-1', '0-999999'])
       expect(() => parseReproduceArgs(['--train-slices', bad]), bad).toThrow(/list like 0-23/);

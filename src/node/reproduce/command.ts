@@ -25,6 +25,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --epochs N        upper bound on epochs (default: as many as the budget allows, or the end
                     of the cosine decay)
   --filters N       base filters of the U-Net (default ${REPRODUCE_DEFAULTS.baseFilters}; the cost of a step grows ~N²)
+  --tile N          training tile edge (default ${REPRODUCE_DEFAULTS.tileSize}; a multiple of 2^depth with same padding)
+  --batch N         tiles per step (default ${REPRODUCE_DEFAULTS.batchSize})
   --cosine-steps N  decay the learning rate 1e-3 → 1e-5 along a cosine over N steps, then stop
                     (default ${REPRODUCE_DEFAULTS.cosineSteps} = constant rate until the budget)
   --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
@@ -125,6 +127,12 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
         break;
       case '--filters':
         o.model = { ...(o.model ?? {}), baseFilters: intArg(flag, value()) };
+        break;
+      case '--tile':
+        o.tileSize = intArg(flag, value(), 16);
+        break;
+      case '--batch':
+        o.batchSize = intArg(flag, value());
         break;
       case '--cosine-steps':
         o.cosineSteps = intArg(flag, value(), 0);
