@@ -494,7 +494,8 @@ function storeLabelLanes(dst: usize, v: v128, x: i32, lo: i32, hi: i32): void {
  * warp of an f32 image (linear) and its u8 label (nearest) in one pass over the image window:
  * the label window is the sub-rectangle (labX, labY, labW, labH) of the image window, and each
  * label pixel uses exactly the source position of the image pixel under it, so the result equals
- * two augWarp calls (the label's with the field window cut at the same place).
+ * two augWarp calls (the label's with the field window cut at the same place). par: 8 f32, as
+ * augWarp's 7 plus the label's constant (an integer in [0, 255]).
  */
 export function augWarpPair(
   img: usize,
@@ -522,7 +523,7 @@ export function augWarpPair(
   if (offX < -(1 << 20) || offX > 1 << 20 || offY < -(1 << 20) || offY > 1 << 20) return E_ARGS;
   const n = <u64>w * <u64>h;
   const outN = <u64>outW * <u64>outH;
-  if (!inMemory(img, n * 4) || !inMemory(lab, n) || !inMemory(par, 28)) return E_MEMORY;
+  if (!inMemory(img, n * 4) || !inMemory(lab, n) || !inMemory(par, 32)) return E_MEMORY;
   if (!inMemory(dstImg, outN * 4) || !inMemory(dstLab, <u64>labW * <u64>labH)) return E_MEMORY;
   if ((dx == 0) != (dy == 0)) return E_ARGS;
   if (dx != 0 && (!inMemory(dx, outN * 4) || !inMemory(dy, outN * 4))) return E_MEMORY;
@@ -534,6 +535,8 @@ export function augWarpPair(
   const d = load<f32>(par, 16);
   const oy = load<f32>(par, 20);
   const cval = load<f32>(par, 24);
+  const lval = load<f32>(par, 28);
+  if (constant && !(lval >= 0 && lval <= 255 && lval == Mathf.floor(lval))) return E_ARGS;
   const cx = f32x4.splat(<f32>(w - 1) * 0.5);
   const cy: f32 = <f32>(h - 1) * 0.5;
   const lane = v128.load(CONSTS);
@@ -598,7 +601,7 @@ export function augWarpPair(
           sx,
           sy,
           constant,
-          cval,
+          lval,
           wv,
           wf,
           hf,

@@ -207,7 +207,7 @@ function applyWindow(
   const mx = Math.floor((tw - lw) / 2);
   const my = Math.floor((th - lh) / 2);
   const imageP: WarpKernelParams = {
-    par: Float32Array.of(a, b, tx + cx, c, e, ty + cy, 0),
+    par: Float32Array.of(a, b, tx + cx, c, e, ty + cy, 0, 0), // + the label's constant (augWarpPair)
     outW: tw,
     outH: th,
     offX: ox,

@@ -5,6 +5,8 @@ export { elasticField } from './elasticField.js';
 export type { ElasticFieldOptions } from './elasticField.js';
 export { warp } from './warp.js';
 export type { WarpOptions, Affine } from './warp.js';
+export { warpPair } from './warpPair.js';
+export type { WarpPairOptions } from './warpPair.js';
 export { adjustIntensity, addGaussianNoise } from './intensity.js';
 export type { IntensityOptions, NoiseOptions } from './intensity.js';
 export { gaussianBlurJs } from './reference/gaussianBlur.js';

@@ -155,7 +155,7 @@ type WarpFn = (
 
 /** Everything augWarp needs besides the arrays (already validated and rounded by the caller). */
 export interface WarpKernelParams {
-  /** [a, b, tx + cx, c, d, ty + cy, constant] */
+  /** [a, b, tx + cx, c, d, ty + cy, constant], and for the pair kernels the label's constant. */
   par: Float32Array;
   outW: number;
   outH: number;
@@ -247,6 +247,86 @@ export interface LabelWindow {
   height: number;
 }
 
+/** The output arrays of a pair warp. */
+export interface WarpPairOut {
+  image: Float32Array;
+  label: Uint8Array;
+}
+
+/**
+ * augWarpPair on buffers already in WASM memory (dx = dy = 0: no field); `imageP.par` carries 8
+ * floats (augWarp's 7 and the label's constant). Results go to `out` or to new arrays.
+ */
+function runWarpPair(
+  s: Scope,
+  image: Float32Array,
+  label: Uint8Array,
+  w: number,
+  h: number,
+  dx: number,
+  dy: number,
+  imageP: WarpKernelParams,
+  lab: LabelWindow,
+  out?: WarpPairOut,
+): WarpPairOut {
+  if (imageP.par.length !== 8)
+    throw new AugmentKernelError(`augWarpPair: par needs 8 floats, got ${imageP.par.length}`);
+  const fw = imageP.outW;
+  const fh = imageP.outH;
+  const ip = s.input(image);
+  const lp = s.input(label);
+  const dImg = s.alloc(fw * fh * 4);
+  const dLab = s.alloc(lab.width * lab.height);
+  const pp = s.input(imageP.par);
+  const status = kernel<WarpPairFn>('augWarpPair')(
+    ip,
+    lp,
+    w,
+    h,
+    dImg,
+    fw,
+    fh,
+    imageP.offX,
+    imageP.offY,
+    dLab,
+    lab.x,
+    lab.y,
+    lab.width,
+    lab.height,
+    dx,
+    dy,
+    pp,
+    imageP.constant ? 1 : 0,
+  );
+  check(status, 'augWarpPair');
+  const nl = lab.width * lab.height;
+  if (out) return { image: copyInto(out.image, dImg, fw * fh), label: copyInto(out.label, dLab, nl) };
+  return { image: copyOut(Float32Array, dImg, fw * fh), label: copyOut(Uint8Array, dLab, nl) };
+}
+
+/**
+ * Warps an image (linear) and its label (nearest) with one geometry in one pass: the field is
+ * copied in once and each label pixel reuses the source position of its image pixel. Same
+ * result as two warpWasm calls. dx/dy (outW*outH each) are optional.
+ */
+export function warpPairWasm(
+  image: Float32Array,
+  label: Uint8Array,
+  w: number,
+  h: number,
+  dx: Float32Array | undefined,
+  dy: Float32Array | undefined,
+  imageP: WarpKernelParams,
+  out?: WarpPairOut,
+): WarpPairOut {
+  return withScope((s) => {
+    const dxp = dx ? s.input(dx) : 0;
+    const dyp = dy ? s.input(dy) : 0;
+    const lab = { x: 0, y: 0, width: imageP.outW, height: imageP.outH };
+    return runWarpPair(s, image, label, w, h, dxp, dyp, imageP, lab, out);
+  });
+}
+
 /**
  * Elastic field + warp of an image (linear) and its label (nearest) in one trip to WASM and one
  * pass: the field never leaves linear memory, and each label pixel reuses the source position
@@ -261,7 +341,7 @@ export function elasticWarpPairWasm(
   field: { states: Uint32Array; k: DericheCoefficients; alpha: number } | undefined,
   imageP: WarpKernelParams,
   lab: LabelWindow,
-): { image: Float32Array; label: Uint8Array } {
+): WarpPairOut {
   return withScope((s) => {
     let dx = 0;
     let dy = 0;
@@ -278,36 +358,7 @@ export function elasticWarpPairWasm(
         'augElasticField',
       );
     }
-    const ip = s.input(image);
-    const lp = s.input(label);
-    const dImg = s.alloc(fw * fh * 4);
-    const dLab = s.alloc(lab.width * lab.height);
-    const pp = s.input(imageP.par);
-    const status = kernel<WarpPairFn>('augWarpPair')(
-      ip,
-      lp,
-      w,
-      h,
-      dImg,
-      fw,
-      fh,
-      imageP.offX,
-      imageP.offY,
-      dLab,
-      lab.x,
-      lab.y,
-      lab.width,
-      lab.height,
-      dx,
-      dy,
-      pp,
-      imageP.constant ? 1 : 0,
-    );
-    check(status, 'augWarpPair');
-    return {
-      image: copyOut(Float32Array, dImg, fw * fh),
-      label: copyOut(Uint8Array, dLab, lab.width * lab.height),
-    };
+    return runWarpPair(s, image, label, w, h, dx, dy, imageP, lab);
   });
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { warp, warpJs, elasticField, AugmentError, type WarpOptions } from '../../src/augment/index.js';
 import { Rng } from '../../src/random/index.js';
 import { HAVE_ISBI, isbiSlice, labels, maxAbsDiff, noise } from './helpers.js';
+import { randomOptions } from './randomWarp.js';
 import { warpParams } from '../../src/augment/warp.js';
 import { elasticWarpPairWasm } from '../../src/kernels/augment.js';
 import { fieldNoiseStates } from '../../src/augment/fieldNoise.js';
@@ -42,30 +43,6 @@ function bilinearF64(
     }
   }
   return out;
-}
-
-function randomOptions(rng: Rng, w: number, h: number, withField: boolean): WarpOptions {
-  const outWidth = 1 + rng.int(w + 9);
-  const outHeight = 1 + rng.int(h + 9);
-  const th = rng.uniform(-Math.PI, Math.PI);
-  const s = rng.uniform(0.6, 1.5);
-  const f = withField ? elasticField(outWidth, outHeight, { alpha: 30, sigma: 3, seed: rng.nextU32() }) : {};
-  return {
-    ...f,
-    affine: [
-      s * Math.cos(th),
-      -Math.sin(th) + 0.1,
-      rng.uniform(-9, 9),
-      Math.sin(th),
-      s * Math.cos(th),
-      rng.uniform(-9, 9),
-    ],
-    outWidth,
-    outHeight,
-    offsetX: rng.int(2 * w) - w,
-    offsetY: rng.int(2 * h) - h,
-    constant: rng.int(256),
-  };
 }
 
 describe('augment/warp', () => {
@@ -250,7 +227,8 @@ describe('augment/fused elastic field + image/label warp (pipeline path)', () =>
       });
       const field =
         trial === 5 ? undefined : { states: fieldNoiseStates(seed), k: dericheCoefficients(3), alpha: 20 };
-      const got = elasticWarpPairWasm(img, lab, w, h, field, p, { x: lx, y: ly, width: lw, height: lh });
+      const pp = { ...p, par: Float32Array.of(...p.par, 0) }; // label constant 0
+      const got = elasticWarpPairWasm(img, lab, w, h, field, pp, { x: lx, y: ly, width: lw, height: lh });
       const f = field ? elasticField(tw, th, { alpha: 20, sigma: 3, seed }) : undefined;
       const base = { affine, boundary };
       const wantImg = warp(img, w, h, {
