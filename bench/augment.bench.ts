@@ -10,6 +10,7 @@ import {
   gaussianBlurJs,
   warp,
   warpJs,
+  warpPair,
   augment,
   augmentTile,
   noAugmentConfig,
@@ -67,6 +68,18 @@ rows.push([
     warpJs(image, W, H, { ...f, affine, interpolation: 'linear' });
     warpJs(label, W, H, { ...f, affine, interpolation: 'nearest' });
   }, 9),
+]);
+
+// The same work with warpPair: one pass for image and label, the field copied to WASM once. Its JS
+// baseline is the headline's (the plain-TS reference has no pair form: two warpJs calls).
+const headlineJs = rows[0]![2]!;
+rows.push([
+  `elasticField + warpPair(image, label)`,
+  median((i) => {
+    const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
+    warpPair(image, label, W, H, { ...f, affine });
+  }, 31),
+  headlineJs,
 ]);
 
 // The same calls writing into arrays reused across iterations (the `out` options): a fresh 1 MB
