@@ -83,6 +83,74 @@ abstract class Lanes {
     return isFloat<T>() ? r : f32x4.convert_i32x4_u(r);
   }
 
+  /** Element offsets iy * w + ix of floored, in-range coordinates (i32x4). */
+  @inline static offsets(flx: v128, fly: v128, wv: v128, magic: v128, magicBits: v128): v128 {
+    const ix = Lanes.toIndex(flx, magic, magicBits);
+    const iy = Lanes.toIndex(fly, magic, magicBits);
+    return i32x4.add(i32x4.mul(iy, wv), ix);
+  }
+
+  /** Bilinear blend of the four taps, in the reference's f32 operation order. */
+  @inline static blend(p00: v128, p01: v128, p10: v128, p11: v128, fx: v128, fy: v128): v128 {
+    const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
+    const bot = f32x4.add(p10, f32x4.mul(fx, f32x4.sub(p11, p10)));
+    return f32x4.add(top, f32x4.mul(fy, f32x4.sub(bot, top)));
+  }
+
+  /**
+   * Bilinear samples whose four taps all lie inside the image: `off` holds the element offsets of
+   * the top-left taps, fx and fy the fractions.
+   */
+  @inline static bilinearInside<T>(src: usize, w: i32, off: v128, fx: v128, fy: v128): v128 {
+    let p00 = f32x4.splat(0);
+    let p01 = p00;
+    let p10 = p00;
+    let p11 = p00;
+    const row = (<usize>w) << alignof<T>();
+    const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
+    const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
+    const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
+    const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
+    if (isFloat<T>()) {
+      // (p00, p01) and (p10, p11) are adjacent: one 64-bit load per lane and row, then unzip.
+      let t01 = v128.load64_lane(q0, p00, 0);
+      t01 = v128.load64_lane(q1, t01, 1);
+      let t23 = v128.load64_lane(q2, p00, 0);
+      t23 = v128.load64_lane(q3, t23, 1);
+      let b01 = v128.load64_lane(q0 + row, p00, 0);
+      b01 = v128.load64_lane(q1 + row, b01, 1);
+      let b23 = v128.load64_lane(q2 + row, p00, 0);
+      b23 = v128.load64_lane(q3 + row, b23, 1);
+      p00 = v128.shuffle<f32>(t01, t23, 0, 2, 4, 6);
+      p01 = v128.shuffle<f32>(t01, t23, 1, 3, 5, 7);
+      p10 = v128.shuffle<f32>(b01, b23, 0, 2, 4, 6);
+      p11 = v128.shuffle<f32>(b01, b23, 1, 3, 5, 7);
+    } else {
+      // Bytes into the low byte of each i32 lane, then to f32.
+      p00 = v128.load8_lane(q0, p00, 0);
+      p00 = v128.load8_lane(q1, p00, 4);
+      p00 = v128.load8_lane(q2, p00, 8);
+      p00 = v128.load8_lane(q3, p00, 12);
+      p01 = v128.load8_lane(q0, p01, 0, 1);
+      p01 = v128.load8_lane(q1, p01, 4, 1);
+      p01 = v128.load8_lane(q2, p01, 8, 1);
+      p01 = v128.load8_lane(q3, p01, 12, 1);
+      p10 = v128.load8_lane(q0 + row, p10, 0);
+      p10 = v128.load8_lane(q1 + row, p10, 4);
+      p10 = v128.load8_lane(q2 + row, p10, 8);
+      p10 = v128.load8_lane(q3 + row, p10, 12);
+      p11 = v128.load8_lane(q0 + row, p11, 0, 1);
+      p11 = v128.load8_lane(q1 + row, p11, 4, 1);
+      p11 = v128.load8_lane(q2 + row, p11, 8, 1);
+      p11 = v128.load8_lane(q3 + row, p11, 12, 1);
+      p00 = f32x4.convert_i32x4_u(p00);
+      p01 = f32x4.convert_i32x4_u(p01);
+      p10 = f32x4.convert_i32x4_u(p10);
+      p11 = f32x4.convert_i32x4_u(p11);
+    }
+    return Lanes.blend(p00, p01, p10, p11, fx, fy);
+  }
+
   /** Bilinear samples at (sx, sy), f32x4. */
   @inline static sampleLinear<T>(
     src: usize,
@@ -113,51 +181,8 @@ abstract class Lanes {
       v128.and(f32x4.ge(fly, p00), f32x4.lt(fly, hm1)),
     );
     if (i32x4.all_true(inside)) {
-      const ix = Lanes.toIndex(flx, magic, magicBits);
-      const iy = Lanes.toIndex(fly, magic, magicBits);
-      const off = i32x4.add(i32x4.mul(iy, wv), ix);
-      const row = (<usize>w) << alignof<T>();
-      const q0 = src + ((<usize>i32x4.extract_lane(off, 0)) << alignof<T>());
-      const q1 = src + ((<usize>i32x4.extract_lane(off, 1)) << alignof<T>());
-      const q2 = src + ((<usize>i32x4.extract_lane(off, 2)) << alignof<T>());
-      const q3 = src + ((<usize>i32x4.extract_lane(off, 3)) << alignof<T>());
-      if (isFloat<T>()) {
-        // (p00, p01) and (p10, p11) are adjacent: one 64-bit load per lane and row, then unzip.
-        let t01 = v128.load64_lane(q0, p00, 0);
-        t01 = v128.load64_lane(q1, t01, 1);
-        let t23 = v128.load64_lane(q2, p00, 0);
-        t23 = v128.load64_lane(q3, t23, 1);
-        let b01 = v128.load64_lane(q0 + row, p00, 0);
-        b01 = v128.load64_lane(q1 + row, b01, 1);
-        let b23 = v128.load64_lane(q2 + row, p00, 0);
-        b23 = v128.load64_lane(q3 + row, b23, 1);
-        p00 = v128.shuffle<f32>(t01, t23, 0, 2, 4, 6);
-        p01 = v128.shuffle<f32>(t01, t23, 1, 3, 5, 7);
-        p10 = v128.shuffle<f32>(b01, b23, 0, 2, 4, 6);
-        p11 = v128.shuffle<f32>(b01, b23, 1, 3, 5, 7);
-      } else {
-        // Bytes into the low byte of each i32 lane, then to f32.
-        p00 = v128.load8_lane(q0, p00, 0);
-        p00 = v128.load8_lane(q1, p00, 4);
-        p00 = v128.load8_lane(q2, p00, 8);
-        p00 = v128.load8_lane(q3, p00, 12);
-        p01 = v128.load8_lane(q0, p01, 0, 1);
-        p01 = v128.load8_lane(q1, p01, 4, 1);
-        p01 = v128.load8_lane(q2, p01, 8, 1);
-        p01 = v128.load8_lane(q3, p01, 12, 1);
-        p10 = v128.load8_lane(q0 + row, p10, 0);
-        p10 = v128.load8_lane(q1 + row, p10, 4);
-        p10 = v128.load8_lane(q2 + row, p10, 8);
-        p10 = v128.load8_lane(q3 + row, p10, 12);
-        p11 = v128.load8_lane(q0 + row, p11, 0, 1);
-        p11 = v128.load8_lane(q1 + row, p11, 4, 1);
-        p11 = v128.load8_lane(q2 + row, p11, 8, 1);
-        p11 = v128.load8_lane(q3 + row, p11, 12, 1);
-        p00 = f32x4.convert_i32x4_u(p00);
-        p01 = f32x4.convert_i32x4_u(p01);
-        p10 = f32x4.convert_i32x4_u(p10);
-        p11 = f32x4.convert_i32x4_u(p11);
-      }
+      const off = Lanes.offsets(flx, fly, wv, magic, magicBits);
+      return Lanes.bilinearInside<T>(src, w, off, f32x4.sub(sx, flx), f32x4.sub(sy, fly));
     } else {
       sx = Lanes.clamp(sx, big);
       sy = Lanes.clamp(sy, big);
@@ -203,11 +228,17 @@ abstract class Lanes {
         p11 = v128.load(SLOW, 48);
       }
     }
-    const fx = f32x4.sub(sx, flx);
-    const fy = f32x4.sub(sy, fly);
-    const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
-    const bot = f32x4.add(p10, f32x4.mul(fx, f32x4.sub(p11, p10)));
-    return f32x4.add(top, f32x4.mul(fy, f32x4.sub(bot, top)));
+    return Lanes.blend(p00, p01, p10, p11, f32x4.sub(sx, flx), f32x4.sub(sy, fly));
+  }
+
+  /**
+   * The nearest integer to s, halves up, exactly: floor(s) + (s - floor(s) >= 0.5). The fraction
+   * is exact in f32, whereas floor(s + 0.5) rounds the sum first (s = 0.5 - 2^-25 would give 1).
+   * So the nearest pixel is always one of the four bilinear taps (see augWarpPair).
+   */
+  @inline static roundHalfUp(s: v128, half: v128, one: v128): v128 {
+    const fl = f32x4.floor(s);
+    return f32x4.add(fl, v128.and(f32x4.ge(f32x4.sub(s, fl), half), one));
   }
 
   /** Nearest samples at (sx, sy): f32x4 for f32 sources, i32x4 of bytes for u8 sources. */
@@ -223,13 +254,14 @@ abstract class Lanes {
     wf: v128,
     hf: v128,
     half: v128,
+    one: v128,
     big: v128,
     magic: v128,
     magicBits: v128,
   ): v128 {
     // Unclamped, as in sampleLinear: only the border path needs the clamp.
-    let rx = f32x4.floor(f32x4.add(sx, half));
-    let ry = f32x4.floor(f32x4.add(sy, half));
+    let rx = Lanes.roundHalfUp(sx, half, one);
+    let ry = Lanes.roundHalfUp(sy, half, one);
     let r = i32x4.splat(0);
     const inside = v128.and(
       v128.and(f32x4.ge(rx, r), f32x4.lt(rx, wf)),
@@ -257,8 +289,8 @@ abstract class Lanes {
       return r;
     }
     // Slow path: the constant of a u8 image is already an integer in [0, 255].
-    rx = f32x4.floor(f32x4.add(Lanes.clamp(sx, big), half));
-    ry = f32x4.floor(f32x4.add(Lanes.clamp(sy, big), half));
+    rx = Lanes.roundHalfUp(Lanes.clamp(sx, big), half, one);
+    ry = Lanes.roundHalfUp(Lanes.clamp(sy, big), half, one);
     const ix = Lanes.toIndex(rx, magic, magicBits);
     const iy = Lanes.toIndex(ry, magic, magicBits);
     const hv = i32x4.splat(h);
@@ -376,6 +408,7 @@ function warpImpl<T>(
   const lane = v128.load(CONSTS);
   const big = f32x4.splat(load<f32>(CONSTS, 16));
   const half = f32x4.splat(load<f32>(CONSTS, 20));
+  const one = f32x4.add(half, half);
   const magic = f32x4.splat(load<f32>(CONSTS, 24));
   const magicBits = i32x4.splat(load<i32>(CONSTS, 28));
   const four = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(load<i32>(CONSTS, 12)), i32x4.splat(1)));
@@ -433,6 +466,7 @@ function warpImpl<T>(
           wf,
           hf,
           half,
+          one,
           big,
           magic,
           magicBits,
@@ -542,6 +576,7 @@ export function augWarpPair(
   const lane = v128.load(CONSTS);
   const big = f32x4.splat(load<f32>(CONSTS, 16));
   const half = f32x4.splat(load<f32>(CONSTS, 20));
+  const one = f32x4.add(half, half);
   const magic = f32x4.splat(load<f32>(CONSTS, 24));
   const magicBits = i32x4.splat(load<i32>(CONSTS, 28));
   const four = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(load<i32>(CONSTS, 12)), i32x4.splat(1)));
@@ -551,6 +586,7 @@ export function augWarpPair(
   const wm1 = f32x4.splat(<f32>(w - 1));
   const hm1 = f32x4.splat(<f32>(h - 1));
   const labEnd = labX + labW;
+  const zero = f32x4.splat(0);
   for (let y = 0; y < outH; y++) {
     const v: f32 = <f32>(y + offY) - cy;
     const rowX = f32x4.splat(b * v + ox);
@@ -588,28 +624,51 @@ export function augWarpPair(
         sx = f32x4.add(sx, fx);
         sy = f32x4.add(sy, fy);
       }
-      Lanes.storeOut<f32>(
-        dstImg + (i << 2),
-        Lanes.sampleLinear<f32>(img, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits),
-        count,
+      const wantLabel = labRow && x + 4 > labX && x < labEnd;
+      const flx = f32x4.floor(sx);
+      const fly = f32x4.floor(sy);
+      const inside = v128.and(
+        v128.and(f32x4.ge(flx, zero), f32x4.lt(flx, wm1)),
+        v128.and(f32x4.ge(fly, zero), f32x4.lt(fly, hm1)),
       );
-      if (labRow && x + 4 > labX && x < labEnd) {
-        const q = Lanes.sampleNearest<u8>(
-          lab,
-          w,
-          h,
-          sx,
-          sy,
-          constant,
-          lval,
-          wv,
-          wf,
-          hf,
-          half,
-          big,
-          magic,
-          magicBits,
-        );
+      let r: v128;
+      let q = zero;
+      if (i32x4.all_true(inside)) {
+        // Every tap inside (sampleLinear's fast path), and the label's nearest pixel is one of the
+        // four taps: one column on where fx >= 0.5, one row down where fy >= 0.5 (roundHalfUp).
+        const off = Lanes.offsets(flx, fly, wv, magic, magicBits);
+        const fx = f32x4.sub(sx, flx);
+        const fy = f32x4.sub(sy, fly);
+        r = Lanes.bilinearInside<f32>(img, w, off, fx, fy);
+        if (wantLabel) {
+          // A true lane of f32x4.ge is -1: subtracting it adds one.
+          const loff = i32x4.add(i32x4.sub(off, f32x4.ge(fx, half)), v128.and(f32x4.ge(fy, half), wv));
+          q = Lanes.gatherRaw<u8>(lab, loff);
+        }
+      } else {
+        r = Lanes.sampleLinear<f32>(img, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits);
+        if (wantLabel) {
+          q = Lanes.sampleNearest<u8>(
+            lab,
+            w,
+            h,
+            sx,
+            sy,
+            constant,
+            lval,
+            wv,
+            wf,
+            hf,
+            half,
+            one,
+            big,
+            magic,
+            magicBits,
+          );
+        }
+      }
+      Lanes.storeOut<f32>(dstImg + (i << 2), r, count);
+      if (wantLabel) {
         if (x >= labX && x + 4 <= labEnd) {
           const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q);
           v128.store32_lane(labBase + <usize>x, bytes, 0);

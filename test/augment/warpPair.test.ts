@@ -40,6 +40,28 @@ describe('augment/warpPair', () => {
     expect(new Set(got.label)).toEqual(new Set([0, 255]));
   });
 
+  it('rounds the exact position half up for the label, as warp does (not floor(f32(s + 0.5)))', () => {
+    const w = 8;
+    const h = 8;
+    const lab = Uint8Array.from({ length: w * h }, (_, i) => i);
+    const img = Float32Array.from(lab);
+    // Output (x, y) samples (x + t, y + t). At (0, 0) that is t = 0.5 - 2^-25 exactly, whose nearest
+    // pixel is (0, 0); f32(t + 0.5) would round to 1. From x = 1 on, f32(x + t) = x + 0.5: up.
+    const t = 0.5 - 2 ** -25;
+    expect(Math.fround(t)).toBe(t);
+    const field = { dx: new Float32Array(w * h).fill(t), dy: new Float32Array(w * h).fill(t) };
+    for (const got of [
+      warpPair(img, lab, w, h, field).label,
+      warp(lab, w, h, { ...field, interpolation: 'nearest' }),
+      warpJs(lab, w, h, { ...field, interpolation: 'nearest' }),
+    ]) {
+      expect(got[0]).toBe(0);
+      expect(got[1]).toBe(2); // (1.5, t) -> (2, 0)
+      expect(got[w]).toBe(2 * w); // (t, 1.5) -> (0, 2)
+      expect(got[w + 1]).toBe(2 * w + 2);
+    }
+  });
+
   it('writes into `out` (also in place), with the same result as new arrays', () => {
     const w = 23;
     const h = 17;

@@ -58,7 +58,10 @@ export function warpJs<T extends Float32Array | Uint8Array>(
       sy = sy < BIG ? sy : BIG;
       sy = -BIG < sy ? sy : -BIG;
       if (nearest) {
-        out[i] = tap(Math.floor(f(sx + 0.5)), Math.floor(f(sy + 0.5)));
+        // Round half up on the exact position (floor + fraction >= 0.5), not floor(f32(s + 0.5)).
+        const rx = Math.floor(sx);
+        const ry = Math.floor(sy);
+        out[i] = tap(rx + (sx - rx >= 0.5 ? 1 : 0), ry + (sy - ry >= 0.5 ? 1 : 0));
         continue;
       }
       const fx0 = Math.floor(sx);
