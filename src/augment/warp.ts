@@ -19,7 +19,10 @@ export interface WarpOptions {
   dy?: Float32Array;
   /** Affine part of the map (see `Affine`); default identity. */
   affine?: Affine | ArrayLike<number>;
-  /** 'linear' (bilinear, default) or 'nearest' (never invents values: use it for labels). */
+  /**
+   * 'linear' (bilinear, default) or 'nearest' (never invents values: use it for labels; the pixel
+   * nearest to the exact source position, halves rounding up).
+   */
   interpolation?: 'linear' | 'nearest';
   /** Border rule: 'reflect' (half-sample symmetric, default) or 'constant'. */
   boundary?: 'reflect' | 'constant';
