@@ -37,126 +37,159 @@ interface Timing {
   min: number;
 }
 
-function median(fn: (i: number) => unknown, runs: number): Timing {
-  for (let i = 0; i < 2; i++) fn(i);
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn(i);
-    t.push(performance.now() - t0);
-  }
+type Fn = (i: number) => unknown;
+
+function summary(t: number[]): Timing {
   t.sort((a, b) => a - b);
-  return { median: t[Math.floor(runs / 2)]!, min: t[0]! };
+  return { median: t[Math.floor(t.length / 2)]!, min: t[0]! };
 }
 
+/**
+ * Times each function `runs` times, interleaved in rounds (one round: each function's share of its
+ * runs in turn), after two warm-up calls each. This VM flips between a fast state and one about
+ * 1.6× slower every few seconds; interleaving gives the functions of a row (WASM and its JS
+ * baseline, say) the same mix of states, so their ratio does not depend on when each was timed.
+ */
+function interleaved(fns: [Fn, number][]): Timing[] {
+  for (const [fn] of fns) for (let i = 0; i < 2; i++) fn(i);
+  const rounds = Math.min(...fns.map(([, runs]) => runs));
+  const times = fns.map((): number[] => []);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach(([fn, runs], k) => {
+      const t = times[k]!;
+      const share = Math.floor(((r + 1) * runs) / rounds) - Math.floor((r * runs) / rounds);
+      for (let j = 0; j < share; j++) {
+        const t0 = performance.now();
+        fn(t.length);
+        t.push(performance.now() - t0);
+      }
+    });
+  }
+  return times.map(summary);
+}
+
+const WASM_RUNS = 31;
+const JS_RUNS = 9;
 const ALPHA = 200;
 const SIGMA = 12;
 const affine = [0.97, 0.17, 3, -0.17, 0.97, -2] as const;
 const rows: [string, Timing, Timing | undefined][] = [];
 
-// The headline: one image+label pair, elastic field + two warps.
-const fieldW = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: 1 });
-rows.push([
-  `elasticField + warp(image, linear) + warp(label, nearest), σ=${SIGMA}`,
-  median((i) => {
-    const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
-    warp(image, W, H, { ...f, affine, interpolation: 'linear' });
-    warp(label, W, H, { ...f, affine, interpolation: 'nearest' });
-  }, 31),
-  median((i) => {
-    const f = elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
-    warpJs(image, W, H, { ...f, affine, interpolation: 'linear' });
-    warpJs(label, W, H, { ...f, affine, interpolation: 'nearest' });
-  }, 9),
-]);
+/** A row of a WASM function against its JS baseline (or alone), interleaved. */
+function row(name: string, wasm: Fn, js?: Fn): void {
+  const [w, j] = interleaved(
+    js
+      ? [
+          [wasm, WASM_RUNS],
+          [js, JS_RUNS],
+        ]
+      : [[wasm, WASM_RUNS]],
+  );
+  rows.push([name, w!, j]);
+}
 
-// The same work with warpPair: one pass for image and label, the field copied to WASM once. Its JS
-// baseline is the headline's (the plain-TS reference has no pair form: two warpJs calls).
-const headlineJs = rows[0]![2]!;
-rows.push([
-  `elasticField + warpPair(image, label)`,
-  median((i) => {
-    const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
-    warpPair(image, label, W, H, { ...f, affine });
-  }, 31),
-  headlineJs,
-]);
-
-// The same calls writing into arrays reused across iterations (the `out` options): a fresh 1 MB
-// Float32Array costs ~0.1 ms to allocate but ~0.8 ms to fill on this VM (page faults), so a
-// training loop that reuses its buffers sees this row.
+// The headline: one image+label pair, elastic field + two warps; then the same with warpPair (one
+// pass for image and label, the field copied to WASM once), and the same into reused arrays (the
+// `out` options: a fresh 1 MB Float32Array costs ~0.1 ms to allocate but ~0.8 ms to fill on this VM
+// (page faults), so a training loop that reuses its buffers sees that row). The plain-TS reference
+// has no pair form, so the JS of the first two rows is the same code: all four run interleaved.
 const reuse = {
   field: { dx: new Float32Array(W * H), dy: new Float32Array(W * H) },
   image: new Float32Array(W * H),
   label: new Uint8Array(W * H),
 };
-rows.push([
-  `same, into reused arrays (\`out\` options)`,
-  median((i) => {
-    const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
-    warp(image, W, H, { ...f, affine, interpolation: 'linear', out: reuse.image });
-    warp(label, W, H, { ...f, affine, interpolation: 'nearest', out: reuse.label });
-  }, 31),
-  median((i) => {
-    const f = elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
-    warpJs(image, W, H, { ...f, affine, interpolation: 'linear', out: reuse.image });
-    warpJs(label, W, H, { ...f, affine, interpolation: 'nearest', out: reuse.label });
-  }, 9),
+const [head, pair, headJs, reused, reusedJs] = interleaved([
+  [
+    (i) => {
+      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
+      warp(image, W, H, { ...f, affine, interpolation: 'linear' });
+      warp(label, W, H, { ...f, affine, interpolation: 'nearest' });
+    },
+    WASM_RUNS,
+  ],
+  [
+    (i) => {
+      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
+      warpPair(image, label, W, H, { ...f, affine });
+    },
+    WASM_RUNS,
+  ],
+  [
+    (i) => {
+      const f = elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
+      warpJs(image, W, H, { ...f, affine, interpolation: 'linear' });
+      warpJs(label, W, H, { ...f, affine, interpolation: 'nearest' });
+    },
+    JS_RUNS,
+  ],
+  [
+    (i) => {
+      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
+      warp(image, W, H, { ...f, affine, interpolation: 'linear', out: reuse.image });
+      warp(label, W, H, { ...f, affine, interpolation: 'nearest', out: reuse.label });
+    },
+    WASM_RUNS,
+  ],
+  [
+    (i) => {
+      const f = elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
+      warpJs(image, W, H, { ...f, affine, interpolation: 'linear', out: reuse.image });
+      warpJs(label, W, H, { ...f, affine, interpolation: 'nearest', out: reuse.label });
+    },
+    JS_RUNS,
+  ],
 ]);
+rows.push([`elasticField + warp(image, linear) + warp(label, nearest), σ=${SIGMA}`, head!, headJs]);
+rows.push(['elasticField + warpPair(image, label)', pair!, headJs]);
+rows.push(['same as the first row, into reused arrays (`out` options)', reused!, reusedJs]);
 
 // The same work through the pipeline (field kept in WASM memory, one trip); JS: same composition.
 const elasticOnly: AugmentConfig = {
   ...noAugmentConfig(),
   elastic: { enabled: true, p: 1, alpha: [ALPHA, ALPHA], sigma: [SIGMA, SIGMA] },
 };
-rows.push([
-  'augment(sample), elastic only (fused: field never leaves WASM)',
-  median((i) => augment({ image, label, width: W, height: H }, elasticOnly, i), 31),
-  undefined,
-]);
+row('augment(sample), elastic only (fused: field never leaves WASM)', (i) =>
+  augment({ image, label, width: W, height: H }, elasticOnly, i),
+);
 
 for (const sigma of [1, 10, 20]) {
-  rows.push([
+  row(
     `gaussianBlur σ=${sigma}`,
-    median(() => gaussianBlur(image, W, H, sigma), 31),
-    median(() => gaussianBlurJs(image, W, H, sigma), 9),
-  ]);
+    () => gaussianBlur(image, W, H, sigma),
+    () => gaussianBlurJs(image, W, H, sigma),
+  );
 }
-rows.push([
+row(
   `elasticField σ=${SIGMA} (noise + 2 blurs)`,
-  median((i) => elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i }), 31),
-  median((i) => elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i }), 9),
-]);
-const wo = { ...fieldW, affine };
-rows.push([
+  (i) => elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i }),
+  (i) => elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i }),
+);
+const wo = { ...elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: 1 }), affine };
+row(
   'warp f32 image, linear (affine + field)',
-  median(() => warp(image, W, H, { ...wo, interpolation: 'linear' }), 31),
-  median(() => warpJs(image, W, H, { ...wo, interpolation: 'linear' }), 9),
-]);
-rows.push([
+  () => warp(image, W, H, { ...wo, interpolation: 'linear' }),
+  () => warpJs(image, W, H, { ...wo, interpolation: 'linear' }),
+);
+row(
   'warp u8 label, nearest (affine + field)',
-  median(() => warp(label, W, H, { ...wo, interpolation: 'nearest' }), 31),
-  median(() => warpJs(label, W, H, { ...wo, interpolation: 'nearest' }), 9),
-]);
-rows.push([
-  'augmentTile 572² image / 388² label, default config',
-  median(
-    (i) =>
-      augmentTile({ image, label, width: W, height: H }, defaultAugmentConfig, i, {
-        width: 572,
-        height: 572,
-        labelWidth: 388,
-        labelHeight: 388,
-      }),
-    31,
-  ),
-  undefined,
-]);
+  () => warp(label, W, H, { ...wo, interpolation: 'nearest' }),
+  () => warpJs(label, W, H, { ...wo, interpolation: 'nearest' }),
+);
+row('augmentTile 572² image / 388² label, default config', (i) =>
+  augmentTile({ image, label, width: W, height: H }, defaultAugmentConfig, i, {
+    width: 572,
+    height: 572,
+    labelWidth: 388,
+    labelHeight: 388,
+  }),
+);
 
 const fmt = (v: number) => v.toFixed(2);
 const cell = (t: Timing | undefined) => (t ? `${fmt(t.median)} (${fmt(t.min)})` : '–');
 console.log(`\nAugmentation, ISBI 2012 slice 512×512 + label, single thread (${new Date().toISOString()})`);
-console.log('Median ms over the runs, min in brackets (less sensitive to a busy machine).\n');
+console.log(
+  `Median ms over ${WASM_RUNS} WASM / ${JS_RUNS} JS runs, interleaved per row, min in brackets (less sensitive to a busy machine).\n`,
+);
 console.log('| work | WASM ms | JS ms | JS / WASM (medians) |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const [name, w, j] of rows) {
