@@ -24,227 +24,186 @@ function madd(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
-/** Filters `n` f32x4 samples from `xp` (stride bytes apart) into `yp`; requires n >= 4. */
-function filterLine4(xp: usize, yp: usize, stride: usize, n: i32, co: usize, settle: i32): void {
-  const b10 = f32x4.splat(load<f32>(co, 0));
-  const b11 = f32x4.splat(load<f32>(co, 4));
-  const c11 = f32x4.splat(load<f32>(co, 8));
-  const c12 = f32x4.splat(load<f32>(co, 12));
-  const b20 = f32x4.splat(load<f32>(co, 16));
-  const b21 = f32x4.splat(load<f32>(co, 20));
-  const c21 = f32x4.splat(load<f32>(co, 24));
-  const c22 = f32x4.splat(load<f32>(co, 28));
-  const a11 = f32x4.splat(-load<f32>(co, 32));
-  const a12 = f32x4.splat(-load<f32>(co, 36));
-  const a21 = f32x4.splat(-load<f32>(co, 40));
-  const a22 = f32x4.splat(-load<f32>(co, 44));
-  const x0v = v128.load(xp);
-  const x1v = v128.load(xp + stride);
-  const ss1 = f32x4.mul(x0v, f32x4.splat(load<f32>(co, 48)));
-  const ss2 = f32x4.mul(x0v, f32x4.splat(load<f32>(co, 52)));
+/**
+ * Coefficient tables of the two passes, one f32x4 splat per coefficient in the `co` layout (the
+ * a's negated), written once per blur: V8 keeps a loaded v128 in a register (or reloads it from
+ * the stack), where it would rebuild a splat in every loop iteration.
+ */
+const SPLAT_H: usize = memory.data(256, 16);
+const SPLAT_V: usize = memory.data(256, 16);
 
-  // Pass A: causal sections from the steady state of constant x[0]; y = p_1 + p_2.
-  let p11 = ss1;
-  let p12 = ss1;
-  let p21 = ss2;
-  let p22 = ss2;
-  let xm1 = x0v; // x[-1] = x[0]
-  let px = xp;
-  let py = yp;
-  for (let i = 0; i < n; i++) {
-    const x = v128.load(px);
-    const p1 = madd(madd(madd(f32x4.mul(b10, x), b11, xm1), a12, p12), a11, p11);
-    const p2 = madd(madd(madd(f32x4.mul(b20, x), b21, xm1), a22, p22), a21, p21);
-    v128.store(py, f32x4.add(p1, p2));
-    xm1 = x;
-    p12 = p11;
-    p11 = p1;
-    p22 = p21;
-    p21 = p2;
-    px += stride;
-    py += stride;
-  }
-
-  // Pass B: anticausal sections from the exact right state, accumulated into y.
-  const last = <usize>(n - 1) * stride;
-  let xp1 = v128.load(xp + last); // x[N] = x[N-1]
-  let xp2 = v128.load(xp + last - stride); // x[N+1] = x[N-2]
-  let q11 = f32x4.sub(p11, f32x4.mul(b10, xp1));
-  let q12 = f32x4.sub(p12, f32x4.mul(b10, xp2));
-  let q21 = f32x4.sub(p21, f32x4.mul(b20, xp1));
-  let q22 = f32x4.sub(p22, f32x4.mul(b20, xp2));
-  px = xp + last;
-  py = yp + last;
-  for (let i = n - 1; i >= 0; i--) {
-    const q1 = madd(madd(madd(f32x4.mul(c11, xp1), c12, xp2), a12, q12), a11, q11);
-    const q2 = madd(madd(madd(f32x4.mul(c21, xp1), c22, xp2), a22, q22), a21, q21);
-    v128.store(py, f32x4.add(v128.load(py), f32x4.add(q1, q2)));
-    xp2 = xp1;
-    xp1 = v128.load(px);
-    q12 = q11;
-    q11 = q1;
-    q22 = q21;
-    q21 = q2;
-    px -= stride;
-    py -= stride;
-  }
-  // Now q_k1 = q_k[0], q_k2 = q_k[1].
-
-  // Pass C: homogeneous correction of pass A's start-state error.
-  let d11 = f32x4.sub(f32x4.add(q11, f32x4.mul(b10, x0v)), ss1);
-  let d12 = f32x4.sub(f32x4.add(q12, f32x4.mul(b10, x1v)), ss1);
-  let d21 = f32x4.sub(f32x4.add(q21, f32x4.mul(b20, x0v)), ss2);
-  let d22 = f32x4.sub(f32x4.add(q22, f32x4.mul(b20, x1v)), ss2);
-  const m = settle < n ? settle : n;
-  py = yp;
-  for (let i = 0; i < m; i++) {
-    const d1 = madd(f32x4.mul(a12, d12), a11, d11);
-    const d2 = madd(f32x4.mul(a22, d22), a21, d21);
-    v128.store(py, f32x4.add(v128.load(py), f32x4.add(d1, d2)));
-    d12 = d11;
-    d11 = d1;
-    d22 = d21;
-    d21 = d2;
-    py += stride;
+/** Fills a splat table from 16 coefficients (see the file header). */
+function splatCoefficients(co: usize, table: usize): void {
+  for (let k: usize = 0; k < 16; k++) {
+    const c = load<f32>(co + (k << 2));
+    v128.store(table + (k << 4), f32x4.splat(k >= 8 && k < 12 ? -c : c));
   }
 }
 
-/** As filterLine4 for 8 lanes: a sample is two f32x4 (bytes 0..15 and 16..31), two chains each. */
-function filterLine8(xp: usize, yp: usize, stride: usize, n: i32, co: usize, settle: i32): void {
-  const b10 = f32x4.splat(load<f32>(co, 0));
-  const b11 = f32x4.splat(load<f32>(co, 4));
-  const c11 = f32x4.splat(load<f32>(co, 8));
-  const c12 = f32x4.splat(load<f32>(co, 12));
-  const b20 = f32x4.splat(load<f32>(co, 16));
-  const b21 = f32x4.splat(load<f32>(co, 20));
-  const c21 = f32x4.splat(load<f32>(co, 24));
-  const c22 = f32x4.splat(load<f32>(co, 28));
-  const a11 = f32x4.splat(-load<f32>(co, 32));
-  const a12 = f32x4.splat(-load<f32>(co, 36));
-  const a21 = f32x4.splat(-load<f32>(co, 40));
-  const a22 = f32x4.splat(-load<f32>(co, 44));
-  const g1 = f32x4.splat(load<f32>(co, 48));
-  const g2 = f32x4.splat(load<f32>(co, 52));
-  const x0a = v128.load(xp);
-  const x0b = v128.load(xp, 16);
-  const x1a = v128.load(xp + stride);
-  const x1b = v128.load(xp + stride, 16);
-  const s1a = f32x4.mul(x0a, g1);
-  const s1b = f32x4.mul(x0b, g1);
-  const s2a = f32x4.mul(x0a, g2);
-  const s2b = f32x4.mul(x0b, g2);
+/**
+ * Filters `n` f32x4 samples from `xp` (stride bytes apart) into `yp`; requires n >= 4. `cs` is a
+ * splat table. The loops run two samples per iteration, the second with the roles of the two
+ * state registers swapped, so no state is copied between iterations.
+ */
+function filterLine4(xp: usize, yp: usize, stride: usize, n: i32, cs: usize, settle: i32): void {
+  const a11 = v128.load(cs, 128);
+  const a12 = v128.load(cs, 144);
+  const a21 = v128.load(cs, 160);
+  const a22 = v128.load(cs, 176);
+  const b10 = v128.load(cs, 0);
+  const b20 = v128.load(cs, 64);
 
-  // Pass A.
-  let p11a = s1a,
-    p12a = s1a,
-    p21a = s2a,
-    p22a = s2a,
-    xm1a = x0a;
-  let p11b = s1b,
-    p12b = s1b,
-    p21b = s2b,
-    p22b = s2b,
-    xm1b = x0b;
-  let px = xp;
-  let py = yp;
-  for (let i = 0; i < n; i++) {
-    const xa = v128.load(px);
-    const xb = v128.load(px, 16);
-    const p1a = madd(madd(madd(f32x4.mul(b10, xa), b11, xm1a), a12, p12a), a11, p11a);
-    const p2a = madd(madd(madd(f32x4.mul(b20, xa), b21, xm1a), a22, p22a), a21, p21a);
-    const p1b = madd(madd(madd(f32x4.mul(b10, xb), b11, xm1b), a12, p12b), a11, p11b);
-    const p2b = madd(madd(madd(f32x4.mul(b20, xb), b21, xm1b), a22, p22b), a21, p21b);
-    v128.store(py, f32x4.add(p1a, p2a));
-    v128.store(py, f32x4.add(p1b, p2b), 16);
-    xm1a = xa;
-    xm1b = xb;
-    p12a = p11a;
-    p11a = p1a;
-    p22a = p21a;
-    p21a = p2a;
-    p12b = p11b;
-    p11b = p1b;
-    p22b = p21b;
-    p21b = p2b;
-    px += stride;
-    py += stride;
+  // Pass A: causal sections from the steady state of constant x[0]; y = p_1 + p_2.
+  // pN is section k's newest state, pO the one before.
+  const x0 = v128.load(xp);
+  let p1N = f32x4.mul(x0, v128.load(cs, 192));
+  let p1O = p1N;
+  let p2N = f32x4.mul(x0, v128.load(cs, 208));
+  let p2O = p2N;
+  {
+    const b11 = v128.load(cs, 16);
+    const b21 = v128.load(cs, 80);
+    let xm = x0; // x[-1] = x[0]
+    let px = xp;
+    let py = yp;
+    let i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const x = v128.load(px);
+      p1O = madd(madd(madd(f32x4.mul(b10, x), b11, xm), a12, p1O), a11, p1N);
+      p2O = madd(madd(madd(f32x4.mul(b20, x), b21, xm), a22, p2O), a21, p2N);
+      v128.store(py, f32x4.add(p1O, p2O));
+      const x2 = v128.load(px + stride);
+      p1N = madd(madd(madd(f32x4.mul(b10, x2), b11, x), a12, p1N), a11, p1O);
+      p2N = madd(madd(madd(f32x4.mul(b20, x2), b21, x), a22, p2N), a21, p2O);
+      v128.store(py + stride, f32x4.add(p1N, p2N));
+      xm = x2;
+      px += stride << 1;
+      py += stride << 1;
+    }
+    if (i < n) {
+      const x = v128.load(px);
+      const p1 = madd(madd(madd(f32x4.mul(b10, x), b11, xm), a12, p1O), a11, p1N);
+      const p2 = madd(madd(madd(f32x4.mul(b20, x), b21, xm), a22, p2O), a21, p2N);
+      v128.store(py, f32x4.add(p1, p2));
+      p1O = p1N;
+      p1N = p1;
+      p2O = p2N;
+      p2N = p2;
+    }
   }
 
-  // Pass B.
+  // Pass B: anticausal sections from the exact right state, accumulated into y; qN = q_k[i+1],
+  // qO = q_k[i+2] when sample i is computed.
   const last = <usize>(n - 1) * stride;
-  let xp1a = v128.load(xp + last);
-  let xp1b = v128.load(xp + last, 16);
-  let xp2a = v128.load(xp + last - stride);
-  let xp2b = v128.load(xp + last - stride, 16);
-  let q11a = f32x4.sub(p11a, f32x4.mul(b10, xp1a));
-  let q12a = f32x4.sub(p12a, f32x4.mul(b10, xp2a));
-  let q21a = f32x4.sub(p21a, f32x4.mul(b20, xp1a));
-  let q22a = f32x4.sub(p22a, f32x4.mul(b20, xp2a));
-  let q11b = f32x4.sub(p11b, f32x4.mul(b10, xp1b));
-  let q12b = f32x4.sub(p12b, f32x4.mul(b10, xp2b));
-  let q21b = f32x4.sub(p21b, f32x4.mul(b20, xp1b));
-  let q22b = f32x4.sub(p22b, f32x4.mul(b20, xp2b));
-  px = xp + last;
-  py = yp + last;
-  for (let i = n - 1; i >= 0; i--) {
-    const q1a = madd(madd(madd(f32x4.mul(c11, xp1a), c12, xp2a), a12, q12a), a11, q11a);
-    const q2a = madd(madd(madd(f32x4.mul(c21, xp1a), c22, xp2a), a22, q22a), a21, q21a);
-    const q1b = madd(madd(madd(f32x4.mul(c11, xp1b), c12, xp2b), a12, q12b), a11, q11b);
-    const q2b = madd(madd(madd(f32x4.mul(c21, xp1b), c22, xp2b), a22, q22b), a21, q21b);
-    v128.store(py, f32x4.add(v128.load(py), f32x4.add(q1a, q2a)));
-    v128.store(py, f32x4.add(v128.load(py, 16), f32x4.add(q1b, q2b)), 16);
-    xp2a = xp1a;
-    xp2b = xp1b;
-    xp1a = v128.load(px);
-    xp1b = v128.load(px, 16);
-    q12a = q11a;
-    q11a = q1a;
-    q22a = q21a;
-    q21a = q2a;
-    q12b = q11b;
-    q11b = q1b;
-    q22b = q21b;
-    q21b = q2b;
-    px -= stride;
-    py -= stride;
+  let xp1 = v128.load(xp + last); // x[N] = x[N-1]
+  let xp2 = v128.load(xp + last - stride); // x[N+1] = x[N-2]
+  let q1N = f32x4.sub(p1N, f32x4.mul(b10, xp1));
+  let q1O = f32x4.sub(p1O, f32x4.mul(b10, xp2));
+  let q2N = f32x4.sub(p2N, f32x4.mul(b20, xp1));
+  let q2O = f32x4.sub(p2O, f32x4.mul(b20, xp2));
+  {
+    const c11 = v128.load(cs, 32);
+    const c12 = v128.load(cs, 48);
+    const c21 = v128.load(cs, 96);
+    const c22 = v128.load(cs, 112);
+    let px = xp + last;
+    let py = yp + last;
+    let i = n - 1;
+    for (; i >= 1; i -= 2) {
+      q1O = madd(madd(madd(f32x4.mul(c11, xp1), c12, xp2), a12, q1O), a11, q1N);
+      q2O = madd(madd(madd(f32x4.mul(c21, xp1), c22, xp2), a22, q2O), a21, q2N);
+      v128.store(py, f32x4.add(v128.load(py), f32x4.add(q1O, q2O)));
+      xp2 = v128.load(px);
+      q1N = madd(madd(madd(f32x4.mul(c11, xp2), c12, xp1), a12, q1N), a11, q1O);
+      q2N = madd(madd(madd(f32x4.mul(c21, xp2), c22, xp1), a22, q2N), a21, q2O);
+      v128.store(py - stride, f32x4.add(v128.load(py - stride), f32x4.add(q1N, q2N)));
+      xp1 = v128.load(px - stride);
+      px -= stride << 1;
+      py -= stride << 1;
+    }
+    if (i == 0) {
+      const q1 = madd(madd(madd(f32x4.mul(c11, xp1), c12, xp2), a12, q1O), a11, q1N);
+      const q2 = madd(madd(madd(f32x4.mul(c21, xp1), c22, xp2), a22, q2O), a21, q2N);
+      v128.store(py, f32x4.add(v128.load(py), f32x4.add(q1, q2)));
+      q1O = q1N;
+      q1N = q1;
+      q2O = q2N;
+      q2N = q2;
+    }
   }
+  // Now q_kN = q_k[0], q_kO = q_k[1].
 
-  // Pass C.
-  let d11a = f32x4.sub(f32x4.add(q11a, f32x4.mul(b10, x0a)), s1a);
-  let d12a = f32x4.sub(f32x4.add(q12a, f32x4.mul(b10, x1a)), s1a);
-  let d21a = f32x4.sub(f32x4.add(q21a, f32x4.mul(b20, x0a)), s2a);
-  let d22a = f32x4.sub(f32x4.add(q22a, f32x4.mul(b20, x1a)), s2a);
-  let d11b = f32x4.sub(f32x4.add(q11b, f32x4.mul(b10, x0b)), s1b);
-  let d12b = f32x4.sub(f32x4.add(q12b, f32x4.mul(b10, x1b)), s1b);
-  let d21b = f32x4.sub(f32x4.add(q21b, f32x4.mul(b20, x0b)), s2b);
-  let d22b = f32x4.sub(f32x4.add(q22b, f32x4.mul(b20, x1b)), s2b);
+  // Pass C: homogeneous correction of pass A's start-state error.
+  const x1 = v128.load(xp + stride);
+  const ss1 = f32x4.mul(x0, v128.load(cs, 192));
+  const ss2 = f32x4.mul(x0, v128.load(cs, 208));
+  let d1N = f32x4.sub(f32x4.add(q1N, f32x4.mul(b10, x0)), ss1);
+  let d1O = f32x4.sub(f32x4.add(q1O, f32x4.mul(b10, x1)), ss1);
+  let d2N = f32x4.sub(f32x4.add(q2N, f32x4.mul(b20, x0)), ss2);
+  let d2O = f32x4.sub(f32x4.add(q2O, f32x4.mul(b20, x1)), ss2);
   const m = settle < n ? settle : n;
-  py = yp;
-  for (let i = 0; i < m; i++) {
-    const d1a = madd(f32x4.mul(a12, d12a), a11, d11a);
-    const d2a = madd(f32x4.mul(a22, d22a), a21, d21a);
-    const d1b = madd(f32x4.mul(a12, d12b), a11, d11b);
-    const d2b = madd(f32x4.mul(a22, d22b), a21, d21b);
-    v128.store(py, f32x4.add(v128.load(py), f32x4.add(d1a, d2a)));
-    v128.store(py, f32x4.add(v128.load(py, 16), f32x4.add(d1b, d2b)), 16);
-    d12a = d11a;
-    d11a = d1a;
-    d22a = d21a;
-    d21a = d2a;
-    d12b = d11b;
-    d11b = d1b;
-    d22b = d21b;
-    d21b = d2b;
-    py += stride;
+  let py = yp;
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    d1O = madd(f32x4.mul(a12, d1O), a11, d1N);
+    d2O = madd(f32x4.mul(a22, d2O), a21, d2N);
+    v128.store(py, f32x4.add(v128.load(py), f32x4.add(d1O, d2O)));
+    d1N = madd(f32x4.mul(a12, d1N), a11, d1O);
+    d2N = madd(f32x4.mul(a22, d2N), a21, d2O);
+    v128.store(py + stride, f32x4.add(v128.load(py + stride), f32x4.add(d1N, d2N)));
+    py += stride << 1;
+  }
+  if (i < m) {
+    const d1 = madd(f32x4.mul(a12, d1O), a11, d1N);
+    const d2 = madd(f32x4.mul(a22, d2O), a21, d2N);
+    v128.store(py, f32x4.add(v128.load(py), f32x4.add(d1, d2)));
   }
 }
 
 /** One row of the vertical pass (inlined; a decorated static method keeps prettier happy). */
 abstract class RowPass {
+  /** One f32x4 of `run` at byte offset o (see there). */
+  @inline static one(
+    xa: usize,
+    xb: usize,
+    yr: usize,
+    s1older: usize,
+    s1newer: usize,
+    s2older: usize,
+    s2newer: usize,
+    k10: v128,
+    k11: v128,
+    k20: v128,
+    k21: v128,
+    a11: v128,
+    a12: v128,
+    a21: v128,
+    a22: v128,
+    accumulate: bool,
+  ): void {
+    const x0 = v128.load(xa);
+    const x1 = v128.load(xb);
+    const r1 = madd(
+      madd(madd(f32x4.mul(k10, x0), k11, x1), a12, v128.load(s1older)),
+      a11,
+      v128.load(s1newer),
+    );
+    const r2 = madd(
+      madd(madd(f32x4.mul(k20, x0), k21, x1), a22, v128.load(s2older)),
+      a21,
+      v128.load(s2newer),
+    );
+    v128.store(s1older, r1);
+    v128.store(s2older, r2);
+    const sum = f32x4.add(r1, r2);
+    v128.store(yr, accumulate ? f32x4.add(v128.load(yr), sum) : sum);
+  }
+
   /**
    * For every f32x4 of the row: r_k = k_k0 xa + k_k1 xb + a_k2 r_k[older] + a_k1 r_k[newer] (the a's
    * negated by the caller) for sections k = 1, 2, each stored over its older state; then y = r_1 + r_2,
-   * or y += r_1 + r_2 with `accumulate`.
+   * or y += r_1 + r_2 with `accumulate`. Two f32x4 per iteration (fewer loop checks and address
+   * sums); wb is a multiple of 16.
    */
   @inline static run(
     xa: usize,
@@ -265,23 +224,100 @@ abstract class RowPass {
     a22: v128,
     accumulate: bool,
   ): void {
-    for (let o: usize = 0; o < wb; o += 16) {
-      const x0 = v128.load(xa + o);
-      const x1 = v128.load(xb + o);
-      const r1 = madd(
-        madd(madd(f32x4.mul(k10, x0), k11, x1), a12, v128.load(s1older + o)),
+    let o: usize = 0;
+    for (; o + 64 <= wb; o += 64) {
+      RowPass.one(
+        xa + o,
+        xb + o,
+        yr + o,
+        s1older + o,
+        s1newer + o,
+        s2older + o,
+        s2newer + o,
+        k10,
+        k11,
+        k20,
+        k21,
         a11,
-        v128.load(s1newer + o),
-      );
-      const r2 = madd(
-        madd(madd(f32x4.mul(k20, x0), k21, x1), a22, v128.load(s2older + o)),
+        a12,
         a21,
-        v128.load(s2newer + o),
+        a22,
+        accumulate,
       );
-      v128.store(s1older + o, r1);
-      v128.store(s2older + o, r2);
-      const sum = f32x4.add(r1, r2);
-      v128.store(yr + o, accumulate ? f32x4.add(v128.load(yr + o), sum) : sum);
+      RowPass.one(
+        xa + o + 16,
+        xb + o + 16,
+        yr + o + 16,
+        s1older + o + 16,
+        s1newer + o + 16,
+        s2older + o + 16,
+        s2newer + o + 16,
+        k10,
+        k11,
+        k20,
+        k21,
+        a11,
+        a12,
+        a21,
+        a22,
+        accumulate,
+      );
+      RowPass.one(
+        xa + o + 32,
+        xb + o + 32,
+        yr + o + 32,
+        s1older + o + 32,
+        s1newer + o + 32,
+        s2older + o + 32,
+        s2newer + o + 32,
+        k10,
+        k11,
+        k20,
+        k21,
+        a11,
+        a12,
+        a21,
+        a22,
+        accumulate,
+      );
+      RowPass.one(
+        xa + o + 48,
+        xb + o + 48,
+        yr + o + 48,
+        s1older + o + 48,
+        s1newer + o + 48,
+        s2older + o + 48,
+        s2newer + o + 48,
+        k10,
+        k11,
+        k20,
+        k21,
+        a11,
+        a12,
+        a21,
+        a22,
+        accumulate,
+      );
+    }
+    for (; o < wb; o += 16) {
+      RowPass.one(
+        xa + o,
+        xb + o,
+        yr + o,
+        s1older + o,
+        s1newer + o,
+        s2older + o,
+        s2newer + o,
+        k10,
+        k11,
+        k20,
+        k21,
+        a11,
+        a12,
+        a21,
+        a22,
+        accumulate,
+      );
     }
   }
 }
@@ -300,24 +336,24 @@ function filterColumns(
   rowBytes: usize,
   w4: i32,
   n: i32,
-  co: usize,
+  cs: usize,
   settle: i32,
   ring: usize,
 ): void {
-  const b10 = f32x4.splat(load<f32>(co, 0));
-  const b11 = f32x4.splat(load<f32>(co, 4));
-  const c11 = f32x4.splat(load<f32>(co, 8));
-  const c12 = f32x4.splat(load<f32>(co, 12));
-  const b20 = f32x4.splat(load<f32>(co, 16));
-  const b21 = f32x4.splat(load<f32>(co, 20));
-  const c21 = f32x4.splat(load<f32>(co, 24));
-  const c22 = f32x4.splat(load<f32>(co, 28));
-  const a11 = f32x4.splat(-load<f32>(co, 32));
-  const a12 = f32x4.splat(-load<f32>(co, 36));
-  const a21 = f32x4.splat(-load<f32>(co, 40));
-  const a22 = f32x4.splat(-load<f32>(co, 44));
-  const g1 = f32x4.splat(load<f32>(co, 48));
-  const g2 = f32x4.splat(load<f32>(co, 52));
+  const b10 = v128.load(cs, 0);
+  const b11 = v128.load(cs, 16);
+  const c11 = v128.load(cs, 32);
+  const c12 = v128.load(cs, 48);
+  const b20 = v128.load(cs, 64);
+  const b21 = v128.load(cs, 80);
+  const c21 = v128.load(cs, 96);
+  const c22 = v128.load(cs, 112);
+  const a11 = v128.load(cs, 128);
+  const a12 = v128.load(cs, 144);
+  const a21 = v128.load(cs, 160);
+  const a22 = v128.load(cs, 176);
+  const g1 = v128.load(cs, 192);
+  const g2 = v128.load(cs, 208);
   const wb = (<usize>w4) << 2;
   // Ring rows: section k's state of row parity j at ring + (2k + j) * wb.
   const r10 = ring;
@@ -495,20 +531,6 @@ function scatterRows4(buf: usize, r0: usize, r1: usize, r2: usize, r3: usize, st
   }
 }
 
-/** Gathers 8 consecutive rows (w divisible by 4) into 32-byte interleaved samples. */
-function gatherRows8(buf: usize, r: usize, rowBytes: usize, w: i32): void {
-  gatherRows4(buf, r, r + rowBytes, r + 2 * rowBytes, r + 3 * rowBytes, 32, w);
-  const r4 = r + 4 * rowBytes;
-  gatherRows4(buf + 16, r4, r4 + rowBytes, r4 + 2 * rowBytes, r4 + 3 * rowBytes, 32, w);
-}
-
-/** Inverse of gatherRows8. */
-function scatterRows8(buf: usize, r: usize, rowBytes: usize, w: i32): void {
-  scatterRows4(buf, r, r + rowBytes, r + 2 * rowBytes, r + 3 * rowBytes, 32, w);
-  const r4 = r + 4 * rowBytes;
-  scatterRows4(buf + 16, r4, r4 + rowBytes, r4 + 2 * rowBytes, r4 + 3 * rowBytes, 32, w);
-}
-
 /** Line length after lengthening: n itself, or the smallest multiple of n >= max(settle, 4). */
 function paddedLength(n: i32, settle: i32): i32 {
   const need = settle > 4 ? settle : 4;
@@ -517,15 +539,15 @@ function paddedLength(n: i32, settle: i32): i32 {
 }
 
 /**
- * Scratch bytes gaussianBlur needs for a w x h image: two interleaved line buffers of 8 lanes,
- * plus 8 rows for the noise source of elastic fields (reused by the vertical pass for its states).
+ * Scratch bytes gaussianBlur needs for a w x h image: two interleaved line buffers of 4 lanes,
+ * plus 4 rows for the noise source of elastic fields (reused by the vertical pass for its states).
  */
 export function augBlurScratchBytes(w: i32, h: i32, settle: i32): i32 {
   if (!validSize(w, h) || settle < 0 || settle > 1 << 20) return E_ARGS;
   const mw = paddedLength(w, settle);
   const mh = paddedLength(h, settle);
   const m = mw > mh ? mw : mh;
-  return (m << 6) + (w << 5);
+  return (m << 5) + (w << 4);
 }
 
 /**
@@ -552,26 +574,16 @@ export function blurImage(
   const mw = paddedLength(w, settle);
   const mh = paddedLength(h, settle);
   const m = mw > mh ? mw : mh;
-  const bufB = scratch + ((<usize>m) << 5);
-  const rows = scratch + ((<usize>m) << 6); // 8 rows of noise
-  const co = coH;
+  const bufB = scratch + ((<usize>m) << 4);
+  const rows = scratch + ((<usize>m) << 5); // 4 rows of noise, then the vertical pass's ring
+  splatCoefficients(coH, SPLAT_H);
+  splatCoefficients(coV, SPLAT_V);
 
-  // Horizontal pass: blocks of 8 (then 4) rows, interleaved into the scratch line by 4x4
-  // transposes; lanes of a short last block repeat its first row and are not written back.
+  // Horizontal pass: blocks of 4 rows, interleaved into the scratch line by 4x4 transposes;
+  // lanes of a short last block repeat its first row and are not written back. (Blocks of 8
+  // rows, two f32x4 per sample, ran slower: V8 spills their 20-odd live vectors.)
   const fastRows = mw == w && (w & 3) == 0;
   let y = 0;
-  if (fastRows) {
-    for (; y + 8 <= h; y += 8) {
-      let r = src + <usize>y * rowBytes;
-      if (noiseStates != 0) {
-        noise4(noiseStates, rows, w << 3);
-        r = rows;
-      }
-      gatherRows8(bufA, r, rowBytes, w);
-      filterLine8(bufA, bufB, 32, w, co, settle);
-      scatterRows8(bufB, tmp + <usize>y * rowBytes, rowBytes, w);
-    }
-  }
   for (; y < h; y += 4) {
     const lanes = h - y < 4 ? h - y : 4;
     let base = src + <usize>y * rowBytes;
@@ -585,7 +597,7 @@ export function blurImage(
     const r3 = base + <usize>(lanes > 3 ? 3 : 0) * rowBytes;
     if (fastRows && lanes == 4) gatherRows4(bufA, r0, r1, r2, r3, 16, w);
     else gather4(bufA, r0, r1, r2, r3, 4, w, mw);
-    filterLine4(bufA, bufB, 16, mw, co, settle);
+    filterLine4(bufA, bufB, 16, mw, SPLAT_H, settle);
     const t0 = tmp + <usize>y * rowBytes;
     if (fastRows && lanes == 4)
       scatterRows4(bufB, t0, t0 + rowBytes, t0 + 2 * rowBytes, t0 + 3 * rowBytes, 16, w);
@@ -596,7 +608,7 @@ export function blurImage(
   let x = 0;
   if (mh == h && w >= 4) {
     x = w & ~3;
-    filterColumns(tmp, dst, rowBytes, x, h, coV, settle, rows);
+    filterColumns(tmp, dst, rowBytes, x, h, SPLAT_V, settle, rows);
   }
   for (; x < w; x += 4) {
     const lanes = w - x < 4 ? w - x : 4;
@@ -605,7 +617,7 @@ export function blurImage(
     const c2 = (<usize>(lanes > 2 ? x + 2 : x)) << 2;
     const c3 = (<usize>(lanes > 3 ? x + 3 : x)) << 2;
     gather4(bufA, tmp + c0, tmp + c1, tmp + c2, tmp + c3, rowBytes, h, mh);
-    filterLine4(bufA, bufB, 16, mh, coV, settle);
+    filterLine4(bufA, bufB, 16, mh, SPLAT_V, settle);
     scatter4(bufB, dst + c0, dst + c0 + 4, dst + c0 + 8, dst + c0 + 12, rowBytes, h, lanes);
   }
 }
