@@ -17,6 +17,54 @@ const BIG: f32 = 4194304.0;
  */
 const CONSTS: usize = memory.data<i32>([0, 1, 2, 3, 0x4a800000, 0x3f000000, 0x4b400000, 0x4b400000], 16);
 
+/**
+ * The loops' vector constants, splatted once per call into this table and loaded from it: V8 keeps
+ * a loaded v128 in a register (or reloads it from the stack), where it re-splats a scalar or
+ * rebuilds a v128.const in every loop iteration.
+ */
+const WARP: usize = memory.data(272, 16);
+const K_A = 0;
+const K_C = 16;
+const K_CX = 32;
+const K_LANE = 48;
+const K_BIG = 64;
+const K_HALF = 80;
+const K_ONE = 96;
+const K_MAGIC = 112;
+const K_FOUR = 128;
+const K_W = 144;
+const K_WF = 160;
+const K_HF = 176;
+const K_WM1 = 192;
+const K_HM1 = 208;
+const K_ZERO = 224;
+const K_ROWX = 240;
+const K_ROWY = 256;
+
+/** Fills WARP for a w x h source and the affine `par`. */
+function warpConstants(par: usize, w: i32, h: i32): void {
+  v128.store(WARP, f32x4.splat(load<f32>(par, 0)), K_A);
+  v128.store(WARP, f32x4.splat(load<f32>(par, 12)), K_C);
+  v128.store(WARP, f32x4.splat(<f32>(w - 1) * 0.5), K_CX);
+  v128.store(WARP, v128.load(CONSTS), K_LANE);
+  v128.store(WARP, f32x4.splat(load<f32>(CONSTS, 16)), K_BIG);
+  const half = f32x4.splat(load<f32>(CONSTS, 20));
+  v128.store(WARP, half, K_HALF);
+  v128.store(WARP, f32x4.add(half, half), K_ONE);
+  v128.store(WARP, f32x4.splat(load<f32>(CONSTS, 24)), K_MAGIC);
+  v128.store(
+    WARP,
+    f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(load<i32>(CONSTS, 12)), i32x4.splat(1))),
+    K_FOUR,
+  );
+  v128.store(WARP, i32x4.splat(w), K_W);
+  v128.store(WARP, f32x4.splat(<f32>w), K_WF);
+  v128.store(WARP, f32x4.splat(<f32>h), K_HF);
+  v128.store(WARP, f32x4.splat(<f32>(w - 1)), K_WM1);
+  v128.store(WARP, f32x4.splat(<f32>(h - 1)), K_HM1);
+  v128.store(WARP, f32x4.splat(0), K_ZERO);
+}
+
 /** The per-4-pixel steps, inlined into the loops (decorated static methods: prettier-safe). */
 abstract class Lanes {
   /** s clamped to [-BIG, BIG], NaN -> BIG (f32x4.pmin(BIG, s) then pmax(-BIG, .)). */
@@ -396,32 +444,35 @@ function warpImpl<T>(
   nearest: bool,
   constant: bool,
 ): void {
-  const a = f32x4.splat(load<f32>(par, 0));
   const b = load<f32>(par, 4);
   const ox = load<f32>(par, 8); // tx + cx, rounded to f32 by the caller
-  const c = f32x4.splat(load<f32>(par, 12));
   const d = load<f32>(par, 16);
   const oy = load<f32>(par, 20); // ty + cy
   const cval = load<f32>(par, 24);
-  const cx = f32x4.splat(<f32>(w - 1) * 0.5);
   const cy: f32 = <f32>(h - 1) * 0.5;
-  const lane = v128.load(CONSTS);
-  const big = f32x4.splat(load<f32>(CONSTS, 16));
-  const half = f32x4.splat(load<f32>(CONSTS, 20));
-  const one = f32x4.add(half, half);
-  const magic = f32x4.splat(load<f32>(CONSTS, 24));
-  const magicBits = i32x4.splat(load<i32>(CONSTS, 28));
-  const four = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(load<i32>(CONSTS, 12)), i32x4.splat(1)));
-  const wv = i32x4.splat(w);
-  const wf = f32x4.splat(<f32>w);
-  const hf = f32x4.splat(<f32>h);
-  const wm1 = f32x4.splat(<f32>(w - 1));
-  const hm1 = f32x4.splat(<f32>(h - 1));
+  warpConstants(par, w, h);
+  const a = v128.load(WARP, K_A);
+  const c = v128.load(WARP, K_C);
+  const cx = v128.load(WARP, K_CX);
+  const lane = v128.load(WARP, K_LANE);
+  const big = v128.load(WARP, K_BIG);
+  const half = v128.load(WARP, K_HALF);
+  const one = v128.load(WARP, K_ONE);
+  const magic = v128.load(WARP, K_MAGIC);
+  const magicBits = magic; // the same bits: 1.5 * 2^23 as f32 is 0x4b400000
+  const four = v128.load(WARP, K_FOUR);
+  const wv = v128.load(WARP, K_W);
+  const wf = v128.load(WARP, K_WF);
+  const hf = v128.load(WARP, K_HF);
+  const wm1 = v128.load(WARP, K_WM1);
+  const hm1 = v128.load(WARP, K_HM1);
   const hasField = dx != 0;
   for (let y = 0; y < outH; y++) {
     const v: f32 = <f32>(y + offY) - cy;
-    const rowX = f32x4.splat(b * v + ox);
-    const rowY = f32x4.splat(d * v + oy);
+    v128.store(WARP, f32x4.splat(b * v + ox), K_ROWX);
+    v128.store(WARP, f32x4.splat(d * v + oy), K_ROWY);
+    const rowX = v128.load(WARP, K_ROWX);
+    const rowY = v128.load(WARP, K_ROWY);
     const rowIdx = <usize>y * <usize>outW;
     // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
     let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
@@ -562,35 +613,38 @@ export function augWarpPair(
   if ((dx == 0) != (dy == 0)) return E_ARGS;
   if (dx != 0 && (!inMemory(dx, outN * 4) || !inMemory(dy, outN * 4))) return E_MEMORY;
   const constant = boundary == 1;
-  const a = f32x4.splat(load<f32>(par, 0));
   const b = load<f32>(par, 4);
   const ox = load<f32>(par, 8);
-  const c = f32x4.splat(load<f32>(par, 12));
   const d = load<f32>(par, 16);
   const oy = load<f32>(par, 20);
   const cval = load<f32>(par, 24);
   const lval = load<f32>(par, 28);
   if (constant && !(lval >= 0 && lval <= 255 && lval == Mathf.floor(lval))) return E_ARGS;
-  const cx = f32x4.splat(<f32>(w - 1) * 0.5);
   const cy: f32 = <f32>(h - 1) * 0.5;
-  const lane = v128.load(CONSTS);
-  const big = f32x4.splat(load<f32>(CONSTS, 16));
-  const half = f32x4.splat(load<f32>(CONSTS, 20));
-  const one = f32x4.add(half, half);
-  const magic = f32x4.splat(load<f32>(CONSTS, 24));
-  const magicBits = i32x4.splat(load<i32>(CONSTS, 28));
-  const four = f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(load<i32>(CONSTS, 12)), i32x4.splat(1)));
-  const wv = i32x4.splat(w);
-  const wf = f32x4.splat(<f32>w);
-  const hf = f32x4.splat(<f32>h);
-  const wm1 = f32x4.splat(<f32>(w - 1));
-  const hm1 = f32x4.splat(<f32>(h - 1));
+  warpConstants(par, w, h);
+  const a = v128.load(WARP, K_A);
+  const c = v128.load(WARP, K_C);
+  const cx = v128.load(WARP, K_CX);
+  const lane = v128.load(WARP, K_LANE);
+  const big = v128.load(WARP, K_BIG);
+  const half = v128.load(WARP, K_HALF);
+  const one = v128.load(WARP, K_ONE);
+  const magic = v128.load(WARP, K_MAGIC);
+  const magicBits = magic;
+  const four = v128.load(WARP, K_FOUR);
+  const wv = v128.load(WARP, K_W);
+  const wf = v128.load(WARP, K_WF);
+  const hf = v128.load(WARP, K_HF);
+  const wm1 = v128.load(WARP, K_WM1);
+  const hm1 = v128.load(WARP, K_HM1);
   const labEnd = labX + labW;
-  const zero = f32x4.splat(0);
+  const zero = v128.load(WARP, K_ZERO);
   for (let y = 0; y < outH; y++) {
     const v: f32 = <f32>(y + offY) - cy;
-    const rowX = f32x4.splat(b * v + ox);
-    const rowY = f32x4.splat(d * v + oy);
+    v128.store(WARP, f32x4.splat(b * v + ox), K_ROWX);
+    v128.store(WARP, f32x4.splat(d * v + oy), K_ROWY);
+    const rowX = v128.load(WARP, K_ROWX);
+    const rowY = v128.load(WARP, K_ROWY);
     const rowIdx = <usize>y * <usize>outW;
     const labRow = y >= labY && y < labY + labH;
     // Label byte of image column 0 in this row (never dereferenced outside [labX, labEnd)).
