@@ -66,8 +66,11 @@ export function augUniformF32(state: usize, out: usize, n: i32, lo: f64, hi: f64
   return 0;
 }
 
-/** 2^23 (i32) and 2^-23 (f32) for noise4. */
-const NOISE_CONSTS: usize = memory.data<i32>([0x00800000, 0x34000000]);
+/** 2^23 (i32 lanes) and 2^-23 (f32 lanes) for noise4, as whole vectors. */
+const NOISE_CONSTS: usize = memory.data<i32>(
+  [0x00800000, 0x00800000, 0x00800000, 0x00800000, 0x34000000, 0x34000000, 0x34000000, 0x34000000],
+  16,
+);
 
 /**
  * Four xoshiro128** generators side by side, one per i32x4 lane (states at `states`: lane k's
@@ -113,9 +116,9 @@ export function noise4(states: usize, out: usize, n: i32): void {
     6,
     7,
   );
-  // Loaded, not literal: V8 would rebuild a v128 constant in every iteration.
-  const bias = i32x4.splat(load<i32>(NOISE_CONSTS));
-  const scale = f32x4.splat(load<f32>(NOISE_CONSTS, 4)); // 2^-23
+  // Loaded as vectors: V8 rebuilds a v128 constant, or re-splats a scalar, in every iteration.
+  const bias = v128.load(NOISE_CONSTS);
+  const scale = v128.load(NOISE_CONSTS, 16); // 2^-23
   for (let i = 0; i < n; i += 4) {
     // x * 5 and x * 9 as shift + add (mod 2^32, like the multiplications).
     const m = i32x4.add(i32x4.shl(s1, 2), s1);
