@@ -202,8 +202,8 @@ abstract class RowPass {
   /**
    * For every f32x4 of the row: r_k = k_k0 xa + k_k1 xb + a_k2 r_k[older] + a_k1 r_k[newer] (the a's
    * negated by the caller) for sections k = 1, 2, each stored over its older state; then y = r_1 + r_2,
-   * or y += r_1 + r_2 with `accumulate`. Two f32x4 per iteration (fewer loop checks and address
-   * sums); wb is a multiple of 16.
+   * or y += r_1 + r_2 with `accumulate`. Four f32x4 per iteration (fewer loop checks and address
+   * sums: the other three use immediate offsets); wb is a multiple of 16.
    */
   @inline static run(
     xa: usize,
