@@ -138,6 +138,15 @@ abstract class Lanes {
     return i32x4.add(i32x4.mul(iy, wv), ix);
   }
 
+  /** Field values of `count` (1..4) output pixels at p; lanes past count are 0. */
+  @inline static fieldLoad(p: usize, count: i32): v128 {
+    if (count == 4) return v128.load(p);
+    let f = v128.load32_lane(p, f32x4.splat(0), 0);
+    if (count > 1) f = v128.load32_lane(p, f, 1, 4);
+    if (count > 2) f = v128.load32_lane(p, f, 2, 8);
+    return f;
+  }
+
   /** Bilinear blend of the four taps, in the reference's f32 operation order. */
   @inline static blend(p00: v128, p01: v128, p10: v128, p11: v128, fx: v128, fy: v128): v128 {
     const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
@@ -482,26 +491,8 @@ function warpImpl<T>(
       let sy = f32x4.add(f32x4.mul(c, u), rowY);
       const i = rowIdx + <usize>x;
       if (hasField) {
-        let fx: v128, fy: v128;
-        if (count == 4) {
-          fx = v128.load(dx + (i << 2));
-          fy = v128.load(dy + (i << 2));
-        } else {
-          fx = f32x4.splat(0);
-          fy = f32x4.splat(0);
-          fx = v128.load32_lane(dx + (i << 2), fx, 0);
-          fy = v128.load32_lane(dy + (i << 2), fy, 0);
-          if (count > 1) {
-            fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
-            fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
-          }
-          if (count > 2) {
-            fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
-            fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
-          }
-        }
-        sx = f32x4.add(sx, fx);
-        sy = f32x4.add(sy, fy);
+        sx = f32x4.add(sx, Lanes.fieldLoad(dx + (i << 2), count));
+        sy = f32x4.add(sy, Lanes.fieldLoad(dy + (i << 2), count));
       }
       let r: v128;
       if (nearest) {
@@ -657,26 +648,8 @@ export function augWarpPair(
       let sy = f32x4.add(f32x4.mul(c, u), rowY);
       const i = rowIdx + <usize>x;
       if (dx != 0) {
-        let fx: v128, fy: v128;
-        if (count == 4) {
-          fx = v128.load(dx + (i << 2));
-          fy = v128.load(dy + (i << 2));
-        } else {
-          fx = f32x4.splat(0);
-          fy = f32x4.splat(0);
-          fx = v128.load32_lane(dx + (i << 2), fx, 0);
-          fy = v128.load32_lane(dy + (i << 2), fy, 0);
-          if (count > 1) {
-            fx = v128.load32_lane(dx + (i << 2), fx, 1, 4);
-            fy = v128.load32_lane(dy + (i << 2), fy, 1, 4);
-          }
-          if (count > 2) {
-            fx = v128.load32_lane(dx + (i << 2), fx, 2, 8);
-            fy = v128.load32_lane(dy + (i << 2), fy, 2, 8);
-          }
-        }
-        sx = f32x4.add(sx, fx);
-        sy = f32x4.add(sy, fy);
+        sx = f32x4.add(sx, Lanes.fieldLoad(dx + (i << 2), count));
+        sy = f32x4.add(sy, Lanes.fieldLoad(dy + (i << 2), count));
       }
       const wantLabel = labRow && x + 4 > labX && x < labEnd;
       const flx = f32x4.floor(sx);

@@ -34,7 +34,7 @@ export function warpPair(
   if (!(label instanceof Uint8Array)) throw new AugmentError('label must be a Uint8Array');
   const o = options ?? {};
   // warp's validation for the shared geometry, `out` and the label's constant handled here.
-  const { out: _out, labelConstant, ...geometry } = o;
+  const { out: outOption, labelConstant, ...geometry } = o;
   const p = warpParams(image, width, height, { ...geometry, interpolation: 'linear' });
   checkArray(label, width, height, 'label');
   const lp = warpParams(label, width, height, {
@@ -44,8 +44,8 @@ export function warpPair(
   });
   const n = p.outW * p.outH;
   let out: { image: Float32Array; label: Uint8Array } | undefined;
-  if (o.out !== undefined) {
-    const { image: oi, label: ol } = (o.out ?? {}) as Partial<WarpPairOptions['out'] & object>;
+  if (outOption !== undefined) {
+    const { image: oi, label: ol } = (outOption ?? {}) as Partial<WarpPairOptions['out'] & object>;
     if (oi === undefined || ol === undefined)
       throw new AugmentError('out must be { image: Float32Array, label: Uint8Array }');
     out = { image: warpOut(image, n, oi)!, label: warpOut(label, n, ol)! };
@@ -58,5 +58,5 @@ export function warpPair(
   }
   const par = Float32Array.of(...p.par, lp.par[6]!);
   const r = warpPairWasm(image, label, width, height, p.dx, p.dy, { ...p, par }, out);
-  return out ? o.out! : r;
+  return outOption ?? r;
 }
