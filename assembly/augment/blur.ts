@@ -532,7 +532,7 @@ function scatterRows4(buf: usize, r0: usize, r1: usize, r2: usize, r3: usize, st
 }
 
 /** Line length after lengthening: n itself, or the smallest multiple of n >= max(settle, 4). */
-function paddedLength(n: i32, settle: i32): i32 {
+export function paddedLength(n: i32, settle: i32): i32 {
   const need = settle > 4 ? settle : 4;
   if (n >= need) return n;
   return n * ((need + n - 1) / n);
@@ -544,47 +544,45 @@ function paddedLength(n: i32, settle: i32): i32 {
  */
 export function augBlurScratchBytes(w: i32, h: i32, settle: i32): i32 {
   if (!validSize(w, h) || settle < 0 || settle > 1 << 20) return E_ARGS;
-  const mw = paddedLength(w, settle);
-  const mh = paddedLength(h, settle);
-  const m = mw > mh ? mw : mh;
-  return (m << 5) + (w << 4);
+  return (longestLine(w, h, settle) << 5) + (w << 4);
 }
 
 /**
- * Blur in place-safe form: src -> dst (dst may equal src) through tmp (w*h floats); coH and coV
- * are the coefficients of the horizontal and vertical passes (coV may carry an output scale).
- * With noiseStates != 0 the source is not read: its rows are drawn block by block from the
- * 4-lane noise generators at noiseStates (row-major order, as noise4 would fill the image) into
- * scratch, so the noise never travels through memory.
+ * Scratch layout of the passes below: two interleaved line buffers of m samples (m = the longest
+ * lengthened line of the blur), then the rows area (the vertical pass's ring of 4 rows, or noise).
  */
-export function blurImage(
+function rowsArea(scratch: usize, m: i32): usize {
+  return scratch + ((<usize>m) << 5);
+}
+
+/**
+ * Horizontal pass of the blur, src -> tmp (tmp may equal src: each block of 4 rows is read whole
+ * before it is written). With noiseStates != 0 the source is not read: its rows are drawn block
+ * by block from the 4-lane noise generators at noiseStates (row-major order, as noise4 would fill
+ * the image) into the rows area, so the noise never travels through memory. m: see rowsArea.
+ */
+export function horizontalPass(
   src: usize,
-  dst: usize,
   tmp: usize,
   scratch: usize,
   w: i32,
   h: i32,
   coH: usize,
-  coV: usize,
   settle: i32,
   noiseStates: usize,
+  m: i32,
 ): void {
   const rowBytes = (<usize>w) << 2;
   const bufA = scratch;
-  const mw = paddedLength(w, settle);
-  const mh = paddedLength(h, settle);
-  const m = mw > mh ? mw : mh;
   const bufB = scratch + ((<usize>m) << 4);
-  const rows = scratch + ((<usize>m) << 5); // 4 rows of noise, then the vertical pass's ring
+  const rows = rowsArea(scratch, m);
+  const mw = paddedLength(w, settle);
   splatCoefficients(coH, SPLAT_H);
-  splatCoefficients(coV, SPLAT_V);
-
-  // Horizontal pass: blocks of 4 rows, interleaved into the scratch line by 4x4 transposes;
-  // lanes of a short last block repeat its first row and are not written back. (Blocks of 8
-  // rows, two f32x4 per sample, ran slower: V8 spills their 20-odd live vectors.)
+  // Blocks of 4 rows, interleaved into the scratch line by 4x4 transposes; lanes of a short last
+  // block repeat its first row and are not written back. (Blocks of 8 rows, two f32x4 per
+  // sample, ran slower: V8 spills their 20-odd live vectors.)
   const fastRows = mw == w && (w & 3) == 0;
-  let y = 0;
-  for (; y < h; y += 4) {
+  for (let y = 0; y < h; y += 4) {
     const lanes = h - y < 4 ? h - y : 4;
     let base = src + <usize>y * rowBytes;
     if (noiseStates != 0) {
@@ -603,12 +601,32 @@ export function blurImage(
       scatterRows4(bufB, t0, t0 + rowBytes, t0 + 2 * rowBytes, t0 + 3 * rowBytes, 16, w);
     else scatter4(bufB, t0, t0 + rowBytes, t0 + 2 * rowBytes, t0 + 3 * rowBytes, 4, w, lanes);
   }
+}
 
-  // Vertical pass: 4 adjacent columns per f32x4, straight from tmp to dst (no transpose), row by row.
+/**
+ * Vertical pass of the blur, tmp -> dst (distinct): 4 adjacent columns per f32x4, row by row, no
+ * transpose; columns past the last multiple of 4 (and columns shorter than the settle length)
+ * go through the interleaved line buffers. m: see rowsArea.
+ */
+export function verticalPass(
+  tmp: usize,
+  dst: usize,
+  scratch: usize,
+  w: i32,
+  h: i32,
+  coV: usize,
+  settle: i32,
+  m: i32,
+): void {
+  const rowBytes = (<usize>w) << 2;
+  const bufA = scratch;
+  const bufB = scratch + ((<usize>m) << 4);
+  const mh = paddedLength(h, settle);
+  splatCoefficients(coV, SPLAT_V);
   let x = 0;
   if (mh == h && w >= 4) {
     x = w & ~3;
-    filterColumns(tmp, dst, rowBytes, x, h, SPLAT_V, settle, rows);
+    filterColumns(tmp, dst, rowBytes, x, h, SPLAT_V, settle, rowsArea(scratch, m));
   }
   for (; x < w; x += 4) {
     const lanes = w - x < 4 ? w - x : 4;
@@ -620,6 +638,35 @@ export function blurImage(
     filterLine4(bufA, bufB, 16, mh, SPLAT_V, settle);
     scatter4(bufB, dst + c0, dst + c0 + 4, dst + c0 + 8, dst + c0 + 12, rowBytes, h, lanes);
   }
+}
+
+/** Longest lengthened line of a w x h blur (see rowsArea). */
+export function longestLine(w: i32, h: i32, settle: i32): i32 {
+  const mw = paddedLength(w, settle);
+  const mh = paddedLength(h, settle);
+  return mw > mh ? mw : mh;
+}
+
+/**
+ * Blur src -> dst (dst may equal src) through tmp (w*h floats); coH and coV are the coefficients
+ * of the horizontal and vertical passes (coV may carry an output scale). noiseStates: see
+ * horizontalPass.
+ */
+export function blurImage(
+  src: usize,
+  dst: usize,
+  tmp: usize,
+  scratch: usize,
+  w: i32,
+  h: i32,
+  coH: usize,
+  coV: usize,
+  settle: i32,
+  noiseStates: usize,
+): void {
+  const m = longestLine(w, h, settle);
+  horizontalPass(src, tmp, scratch, w, h, coH, settle, noiseStates, m);
+  verticalPass(tmp, dst, scratch, w, h, coV, settle, m);
 }
 
 /** Validates the common blur arguments; 0 if fine. */

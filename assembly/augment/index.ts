@@ -2,5 +2,5 @@
 export { augXoshiroU32, augUniformF32, augNoise4 } from './xoshiro';
 export { augGaussianBlurF32, augBlurScratchBytes } from './blur';
 export { augWarp, augWarpPair } from './warp';
-export { augElasticField } from './field';
+export { augElasticField, augElasticFieldMultirate, augFieldScratchBytes } from './field';
 export { augAdjustIntensity, augGaussianNoise } from './intensity';

@@ -3,7 +3,7 @@
 import { elasticWarpPairWasm, type WarpKernelParams } from '../kernels/augment.js';
 import { Rng } from '../random/index.js';
 import { defaultAugmentConfig, type AugmentConfig, type AugmentRange, type AugmentToggle } from './config.js';
-import { dericheCoefficients } from './deriche.js';
+import { fieldPlan } from './fieldPlan.js';
 import { fieldNoiseStates } from './fieldNoise.js';
 import { AugmentError } from './errors.js';
 import { adjustIntensity, addGaussianNoise } from './intensity.js';
@@ -218,7 +218,7 @@ function applyWindow(
   const field = d.elastic
     ? {
         states: fieldNoiseStates(d.elastic.seed),
-        k: dericheCoefficients(d.elastic.sigma),
+        plan: fieldPlan(th, d.elastic.sigma),
         alpha: d.elastic.alpha,
       }
     : undefined;

@@ -4,6 +4,7 @@
 import { withScope, copyInto, copyOut, kernel, view, type Scope } from './memory.js';
 import { packCoefficients, type DericheCoefficients } from '../augment/deriche.js';
 import type { RngState } from '../random/index.js';
+import type { FieldPlan } from '../augment/fieldPlan.js';
 
 /** A kernel refused its arguments (should not happen after src/augment's validation). */
 export class AugmentKernelError extends Error {
@@ -102,35 +103,89 @@ type ElasticF32 = (
   coV: number,
 ) => number;
 
-/** alpha * blur(uniform noise) for dx and dy, noise from the 8 `states` (see src/augment/fieldNoise.ts). */
-export function elasticFieldWasm(
-  states: Uint32Array,
+type ElasticMultirateF32 = (
+  state: number,
+  dx: number,
+  dy: number,
+  tmp: number,
+  scratch: number,
   w: number,
   h: number,
-  k: DericheCoefficients,
-  alpha: number,
+  k: number,
+  coH: number,
+  settleH: number,
+  coC: number,
+  settleC: number,
+  mr: number,
+) => number;
+type FieldScratch = (w: number, h: number, k: number, settleH: number, settleC: number) => number;
+
+/** The field's kernel inputs: noise states, plan (src/augment/fieldPlan.ts), alpha. */
+export interface FieldKernelInput {
+  states: Uint32Array;
+  plan: FieldPlan;
+  alpha: number;
+}
+
+/** Runs the elastic field kernel of `field.plan` in scope `s`; returns the dx and dy pointers. */
+function runElasticField(s: Scope, w: number, h: number, field: FieldKernelInput): [number, number] {
+  const { plan, alpha } = field;
+  const sp = s.input(field.states);
+  const dx = s.alloc(w * h * 4);
+  const dy = s.alloc(w * h * 4);
+  if (plan.k === 1) {
+    const [tmp, scratch, co] = blurBuffers(s, w, h, plan.fine);
+    const coV = s.input(packCoefficients(plan.fine, alpha));
+    check(
+      kernel<ElasticF32>('augElasticField')(sp, dx, dy, tmp, scratch, w, h, co, plan.fine.settle, coV),
+      'augElasticField',
+    );
+    return [dx, dy];
+  }
+  const bytes = kernel<FieldScratch>('augFieldScratchBytes')(
+    w,
+    h,
+    plan.k,
+    plan.fine.settle,
+    plan.coarse.settle,
+  );
+  check(bytes, 'augFieldScratchBytes');
+  const mr = new Float32Array(16 + 4 * plan.k);
+  mr.set(plan.taps);
+  mr.set(
+    plan.weights.map((v) => v * alpha),
+    16,
+  );
+  check(
+    kernel<ElasticMultirateF32>('augElasticFieldMultirate')(
+      sp,
+      dx,
+      dy,
+      s.alloc(w * h * 4),
+      s.alloc(bytes),
+      w,
+      h,
+      plan.k,
+      s.input(packCoefficients(plan.fine)),
+      plan.fine.settle,
+      s.input(packCoefficients(plan.coarse)),
+      plan.coarse.settle,
+      s.input(mr),
+    ),
+    'augElasticFieldMultirate',
+  );
+  return [dx, dy];
+}
+
+/** alpha * blur(uniform noise) for dx and dy, noise from the 8 `states` (see src/augment/fieldNoise.ts). */
+export function elasticFieldWasm(
+  w: number,
+  h: number,
+  field: FieldKernelInput,
   out?: { dx: Float32Array; dy: Float32Array },
 ): { dx: Float32Array; dy: Float32Array } {
   return withScope((s) => {
-    const sp = s.input(states);
-    const dx = s.alloc(w * h * 4);
-    const dy = s.alloc(w * h * 4);
-    const [tmp, scratch, co] = blurBuffers(s, w, h, k);
-    check(
-      kernel<ElasticF32>('augElasticField')(
-        sp,
-        dx,
-        dy,
-        tmp,
-        scratch,
-        w,
-        h,
-        co,
-        k.settle,
-        s.input(packCoefficients(k, alpha)),
-      ),
-      'augElasticField',
-    );
+    const [dx, dy] = runElasticField(s, w, h, field);
     if (out) return { dx: copyInto(out.dx, dx, w * h), dy: copyInto(out.dy, dy, w * h) };
     return { dx: copyOut(Float32Array, dx, w * h), dy: copyOut(Float32Array, dy, w * h) };
   });
@@ -338,7 +393,7 @@ export function elasticWarpPairWasm(
   label: Uint8Array,
   w: number,
   h: number,
-  field: { states: Uint32Array; k: DericheCoefficients; alpha: number } | undefined,
+  field: FieldKernelInput | undefined,
   imageP: WarpKernelParams,
   lab: LabelWindow,
 ): WarpPairOut {
@@ -347,17 +402,7 @@ export function elasticWarpPairWasm(
     let dy = 0;
     const fw = imageP.outW;
     const fh = imageP.outH;
-    if (field) {
-      const sp = s.input(field.states);
-      dx = s.alloc(fw * fh * 4);
-      dy = s.alloc(fw * fh * 4);
-      const [tmp, scratch, co] = blurBuffers(s, fw, fh, field.k);
-      const coV = s.input(packCoefficients(field.k, field.alpha));
-      check(
-        kernel<ElasticF32>('augElasticField')(sp, dx, dy, tmp, scratch, fw, fh, co, field.k.settle, coV),
-        'augElasticField',
-      );
-    }
+    if (field) [dx, dy] = runElasticField(s, fw, fh, field);
     return runWarpPair(s, image, label, w, h, dx, dy, imageP, lab);
   });
 }

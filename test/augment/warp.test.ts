@@ -6,7 +6,7 @@ import { randomOptions } from './randomWarp.js';
 import { warpParams } from '../../src/augment/warp.js';
 import { elasticWarpPairWasm } from '../../src/kernels/augment.js';
 import { fieldNoiseStates } from '../../src/augment/fieldNoise.js';
-import { dericheCoefficients } from '../../src/augment/deriche.js';
+import { fieldPlan } from '../../src/augment/fieldPlan.js';
 
 if (!HAVE_ISBI) console.warn('warp ISBI test skipped: ../shared/data/isbi2012 not found');
 
@@ -226,10 +226,10 @@ describe('augment/fused elastic field + image/label warp (pipeline path)', () =>
         boundary,
       });
       const field =
-        trial === 5 ? undefined : { states: fieldNoiseStates(seed), k: dericheCoefficients(3), alpha: 20 };
+        trial === 5 ? undefined : { states: fieldNoiseStates(seed), plan: fieldPlan(th, 5), alpha: 20 };
       const pp = { ...p, par: Float32Array.of(...p.par, 0) }; // label constant 0
       const got = elasticWarpPairWasm(img, lab, w, h, field, pp, { x: lx, y: ly, width: lw, height: lh });
-      const f = field ? elasticField(tw, th, { alpha: 20, sigma: 3, seed }) : undefined;
+      const f = field ? elasticField(tw, th, { alpha: 20, sigma: 5, seed }) : undefined;
       const base = { affine, boundary };
       const wantImg = warp(img, w, h, {
         ...base,

@@ -1,7 +1,55 @@
-// Plain-TypeScript elastic field: the same Rng noise, the reference blur, times alpha.
+// Plain-TypeScript elastic field: the same Rng noise, the reference blur, times alpha; at the
+// plan's coarse row rate when it has one (src/augment/fieldPlan.ts), in f64, row by row.
 import { fieldNoiseJs } from '../fieldNoise.js';
-import { gaussianBlurJs } from './gaussianBlur.js';
+import { fieldPlan, type FieldPlan } from '../fieldPlan.js';
+import { paddedLength, type DericheCoefficients } from '../deriche.js';
+import { filterLine, gaussianBlurJs, reflect } from './gaussianBlur.js';
 import type { ElasticFieldOptions } from '../elasticField.js';
+
+/** Blurs every line of `n` samples (`count` lines; element (line, i) at line * a + i * b) in place. */
+function blurLines(
+  v: Float64Array,
+  n: number,
+  count: number,
+  a: number,
+  b: number,
+  k: DericheCoefficients,
+): void {
+  const m = paddedLength(n, k.settle);
+  const x = new Float64Array(m);
+  const y = new Float64Array(m);
+  for (let line = 0; line < count; line++) {
+    for (let i = 0; i < m; i++) x[i] = v[line * a + reflect(i, n) * b]!;
+    filterLine(x, y, m, k);
+    for (let i = 0; i < n; i++) v[line * a + i * b] = y[i]!;
+  }
+}
+
+/** One multirate component: prefilter and decimate, blur the coarse rows, interpolate. */
+function multirate(noise: Float32Array, w: number, h: number, plan: FieldPlan, alpha: number): Float32Array {
+  const { k, taps, weights } = plan;
+  const hc = h / k;
+  const coarse = new Float64Array(w * hc);
+  for (let j = 0; j < hc; j++) {
+    for (let t = 0; t < taps.length; t++) {
+      const r = reflect(k * j - k + 1 + t, h);
+      for (let x = 0; x < w; x++) coarse[j * w + x]! += taps[t]! * noise[r * w + x]!;
+    }
+  }
+  blurLines(coarse, hc, w, 1, w, plan.coarse); // columns
+  blurLines(coarse, w, hc, w, 1, plan.fine); // rows
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const r = y % k;
+    const j0 = Math.floor((y - r) / k) - (2 * r < k - 1 ? 1 : 0);
+    for (let t = 0; t < 4; t++) {
+      const src = reflect(j0 - 1 + t, hc) * w;
+      const wt = weights[4 * r + t]! * alpha;
+      for (let x = 0; x < w; x++) out[y * w + x]! += wt * coarse[src + x]!;
+    }
+  }
+  return out;
+}
 
 /** Reference `elasticField` (no validation; `out` is filled from new arrays). */
 export function elasticFieldJs(
@@ -10,14 +58,15 @@ export function elasticFieldJs(
   { alpha, sigma, seed, out }: ElasticFieldOptions,
 ): { dx: Float32Array; dy: Float32Array } {
   const n = width * height;
-  const nx = fieldNoiseJs(seed, 0, n);
-  const ny = fieldNoiseJs(seed, 1, n);
-  const dx = gaussianBlurJs(nx, width, height, sigma);
-  const dy = gaussianBlurJs(ny, width, height, sigma);
-  for (let i = 0; i < n; i++) {
-    dx[i] = dx[i]! * alpha;
-    dy[i] = dy[i]! * alpha;
-  }
+  const plan = fieldPlan(height, sigma);
+  const parts = ([0, 1] as const).map((part) => {
+    const noise = fieldNoiseJs(seed, part, n);
+    if (plan.k > 1) return multirate(noise, width, height, plan, alpha);
+    const v = gaussianBlurJs(noise, width, height, sigma);
+    for (let i = 0; i < n; i++) v[i] = v[i]! * alpha;
+    return v;
+  });
+  const [dx, dy] = parts as [Float32Array, Float32Array];
   if (!out) return { dx, dy };
   out.dx.set(dx);
   out.dy.set(dy);

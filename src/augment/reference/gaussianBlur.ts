@@ -2,7 +2,7 @@
 // exact reflect borders), one line at a time in f64. Oracle for tests, baseline for benchmarks.
 import { dericheCoefficients, paddedLength, type DericheCoefficients } from '../deriche.js';
 
-function reflect(i: number, n: number): number {
+export function reflect(i: number, n: number): number {
   if (i >= 0) {
     if (i < n) return i;
     if (i < 2 * n) return 2 * n - 1 - i;
