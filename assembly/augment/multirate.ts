@@ -49,18 +49,16 @@ function sum4(dst: usize, w: i32): void {
   }
 }
 
-/** dst = sum over 10 rows of WEIGHTS[t] * rows[t], for w floats (pairwise, as the reference). */
+/**
+ * dst = sum over 10 rows of WEIGHTS[t] * rows[t], for w floats, with symmetric weights (WEIGHTS[t] =
+ * WEIGHTS[9 - t], as the B-spline's): the mirrored rows are added first, so 5 weights stay live.
+ */
 function sum10(dst: usize, w: i32): void {
   const w0 = v128.load(WEIGHTS, 0);
   const w1 = v128.load(WEIGHTS, 16);
   const w2 = v128.load(WEIGHTS, 32);
   const w3 = v128.load(WEIGHTS, 48);
   const w4 = v128.load(WEIGHTS, 64);
-  const w5 = v128.load(WEIGHTS, 80);
-  const w6 = v128.load(WEIGHTS, 96);
-  const w7 = v128.load(WEIGHTS, 112);
-  const w8 = v128.load(WEIGHTS, 128);
-  const w9 = v128.load(WEIGHTS, 144);
   const r0 = rowAt(0);
   const r1 = rowAt(1);
   const r2 = rowAt(2);
@@ -73,22 +71,28 @@ function sum10(dst: usize, w: i32): void {
   const r9 = rowAt(9);
   const wb = (<usize>(w & ~3)) << 2;
   for (let o: usize = 0; o < wb; o += 16) {
-    let a = f32x4.add(f32x4.mul(w0, v128.load(r0 + o)), f32x4.mul(w1, v128.load(r1 + o)));
-    let b = f32x4.add(f32x4.mul(w2, v128.load(r2 + o)), f32x4.mul(w3, v128.load(r3 + o)));
-    a = f32x4.add(a, f32x4.add(f32x4.mul(w4, v128.load(r4 + o)), f32x4.mul(w5, v128.load(r5 + o))));
-    b = f32x4.add(b, f32x4.add(f32x4.mul(w6, v128.load(r6 + o)), f32x4.mul(w7, v128.load(r7 + o))));
-    a = f32x4.add(a, f32x4.add(f32x4.mul(w8, v128.load(r8 + o)), f32x4.mul(w9, v128.load(r9 + o))));
-    v128.store(dst + o, f32x4.add(a, b));
+    const a = f32x4.add(
+      f32x4.mul(w0, f32x4.add(v128.load(r0 + o), v128.load(r9 + o))),
+      f32x4.mul(w1, f32x4.add(v128.load(r1 + o), v128.load(r8 + o))),
+    );
+    const b = f32x4.add(
+      f32x4.mul(w2, f32x4.add(v128.load(r2 + o), v128.load(r7 + o))),
+      f32x4.mul(w3, f32x4.add(v128.load(r3 + o), v128.load(r6 + o))),
+    );
+    const c = f32x4.mul(w4, f32x4.add(v128.load(r4 + o), v128.load(r5 + o)));
+    v128.store(dst + o, f32x4.add(f32x4.add(a, b), c));
   }
   for (let o = wb; o < (<usize>w) << 2; o += 4) {
     let s: f32 = 0;
-    for (let t = 0; t < 10; t++) s += load<f32>(WEIGHTS + ((<usize>t) << 4)) * load<f32>(rowAt(t) + o);
+    for (let t = 0; t < 5; t++) {
+      s += load<f32>(WEIGHTS + ((<usize>t) << 4)) * (load<f32>(rowAt(t) + o) + load<f32>(rowAt(9 - t) + o));
+    }
     store<f32>(dst + o, s);
   }
 }
 
 /**
- * Coarse rows j = 0 .. h/k - 1 of the prefiltered noise: sum over t < 3k - 2 of taps[t] times noise
+ * Coarse rows j = 0 .. h/k - 1 of the prefiltered noise: sum over t < 3k - 2 of taps[t] (symmetric) times noise
  * row reflect(k j - k + 1 + t), the noise drawn 4 rows at a time from `states` into a ring of
  * NOISE_RING_ROWS rows at `ring` (the same row-major stream as the full-rate field). k is 2 or 4
  * and divides h, and h >= 2k.
