@@ -159,10 +159,17 @@ for (const sigma of [1, 10, 20]) {
     () => gaussianBlurJs(image, W, H, sigma),
   );
 }
+// σ = 12 runs the vertical blur on every 4th row (src/augment/fieldPlan.ts); σ = 3 is below the
+// multirate range, so its field is blurred at the full row rate (the blur's cost does not depend on σ).
 row(
-  `elasticField σ=${SIGMA} (noise + 2 blurs)`,
+  `elasticField σ=${SIGMA} (noise + 2 blurs, vertical blur on every 4th row)`,
   (i) => elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i }),
   (i) => elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i }),
+);
+row(
+  'elasticField σ=3 (noise + 2 full-rate blurs)',
+  (i) => elasticField(W, H, { alpha: ALPHA, sigma: 3, seed: i }),
+  (i) => elasticFieldJs(W, H, { alpha: ALPHA, sigma: 3, seed: i }),
 );
 const wo = { ...elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: 1 }), affine };
 row(

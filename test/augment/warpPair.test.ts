@@ -62,6 +62,27 @@ describe('augment/warpPair', () => {
     }
   });
 
+  it('rounds halves up in the middle of wide rows too (the inside stretch), with and without a field', () => {
+    const w = 64;
+    const h = 40;
+    const lab = Uint8Array.from({ length: w * h }, (_, i) => (i * 7) & 255);
+    const img = Float32Array.from(lab);
+    // Every source position has fractions of exactly 0.5 (a half-pixel shift), so each label pixel
+    // is one of the taps where the rounding decides; the middle of each row runs the stretch path.
+    const shift = { affine: [1, 0, 0.5, 0, 1, -1.5] as const };
+    const field = { dx: new Float32Array(w * h).fill(1), dy: new Float32Array(w * h).fill(-2) };
+    // Output (20, 10) samples (20.5, 8.5) -> pixel (21, 9); with the field, (21.5, 6.5) -> (22, 7).
+    for (const [opts, src] of [
+      [shift, 9 * w + 21],
+      [{ ...shift, ...field }, 7 * w + 22],
+    ] as const) {
+      const want = warpJs(lab, w, h, { ...opts, interpolation: 'nearest' });
+      expect(want[10 * w + 20]).toBe(lab[src]);
+      expect(warpPair(img, lab, w, h, opts).label).toEqual(want);
+      expect(warp(lab, w, h, { ...opts, interpolation: 'nearest' })).toEqual(want);
+    }
+  });
+
   it('writes into `out` (also in place), with the same result as new arrays', () => {
     const w = 23;
     const h = 17;
