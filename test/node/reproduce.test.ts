@@ -82,6 +82,8 @@ describe('parseReproduceArgs', () => {
         '--tile',
         '512',
         '--batch=1',
+        '--lr',
+        '2e-3',
         '--augment',
         'dihedral',
         '--train-slices',
@@ -105,6 +107,7 @@ describe('parseReproduceArgs', () => {
       model: { baseFilters: 24 },
       tileSize: 512,
       batchSize: 1,
+      learningRate: 0.002,
       augment: 'dihedral',
       trainSlices: [0, 1, 2, 3, 5, 7, 8],
       validationSlices: [27, 28, 29],
@@ -126,6 +129,8 @@ describe('parseReproduceArgs', () => {
     expect(() => parseReproduceArgs(['--filters', '0'])).toThrow(CliUsageError);
     expect(() => parseReproduceArgs(['--tile', '8'])).toThrow(/--tile needs an integer >= 16/);
     expect(() => parseReproduceArgs(['--batch', '0'])).toThrow(/--batch needs an integer >= 1/);
+    for (const bad of ['0', '-1e-3', '2', 'x', '', 'NaN'])
+      expect(() => parseReproduceArgs(['--lr', bad]), bad).toThrow(/--lr needs a number in \(0, 1\]/);
     expect(() => parseReproduceArgs(['--augment', 'heavy'])).toThrow(/full, dihedral, none/);
     for (const bad of ['5-2', 'a', '1,,2', '-1', '0-999999'])
       expect(() => parseReproduceArgs(['--train-slices', bad]), bad).toThrow(/list like 0-23/);

@@ -27,7 +27,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --filters N       base filters of the U-Net (default ${REPRODUCE_DEFAULTS.baseFilters}; the cost of a step grows ~N²)
   --tile N          training tile edge (default ${REPRODUCE_DEFAULTS.tileSize}; a multiple of 2^depth with same padding)
   --batch N         tiles per step (default ${REPRODUCE_DEFAULTS.batchSize})
-  --cosine-steps N  decay the learning rate 1e-3 → 1e-5 along a cosine over N steps, then stop
+  --lr X            Adam learning rate (default ${REPRODUCE_DEFAULTS.learningRate})
+  --cosine-steps N  decay the learning rate to 1/100 of it along a cosine over N steps, then stop
                     (default ${REPRODUCE_DEFAULTS.cosineSteps} = constant rate until the budget)
   --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
   --threads N       tfjs-wasm threads (default: all CPUs; 1 = one compute thread)
@@ -134,6 +135,14 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       case '--batch':
         o.batchSize = intArg(flag, value());
         break;
+      case '--lr': {
+        const v = value();
+        const x = Number(v);
+        if (v.trim() === '' || !Number.isFinite(x) || x <= 0 || x > 1)
+          throw new CliUsageError(`--lr needs a number in (0, 1], got ${v}`);
+        o.learningRate = x;
+        break;
+      }
       case '--cosine-steps':
         o.cosineSteps = intArg(flag, value(), 0);
         break;
