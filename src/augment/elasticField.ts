@@ -49,8 +49,8 @@ export function fieldOut(
  * row from sigma 4, every 4th from sigma 8, with a B-spline prefilter and cubic interpolation
  * (src/augment/fieldPlan.ts). Against the full-rate blur of the same noise that costs at most
  * 0.4 % RMS and 0.5 % of the maximum (σ = 4, the worst case; 0.08 % RMS at σ = 12), and against
- * scipy's exact Gaussian it is as close as the full-rate blur to within 0.1 %. It makes the field
- * about 1.6 times faster.
+ * scipy's exact Gaussian it is as close as the full-rate blur to within 0.1 %. A 512² field at
+ * σ = 12 took 2.2 ms instead of 3.6 ms in one process (kernel and copy into `out`).
  * @throws AugmentError on bad sizes or options.
  */
 export function elasticField(
