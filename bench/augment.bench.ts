@@ -49,6 +49,9 @@ function summary(t: number[]): Timing {
  * runs in turn), after two warm-up calls each. This VM flips between a fast state and one about
  * 1.6× slower every few seconds; interleaving gives the functions of a row (WASM and its JS
  * baseline, say) the same mix of states, so their ratio does not depend on when each was timed.
+ * Each function's share in a round starts with one untimed call: the first WASM call after a JS
+ * baseline call (tens of MB of garbage, a cold cache) ran 0.8 ms slower than the ones after it
+ * (elasticField + warpPair, 4.55 against 3.78 ms, medians of 40).
  */
 function interleaved(fns: [Fn, number][]): Timing[] {
   for (const [fn] of fns) for (let i = 0; i < 2; i++) fn(i);
@@ -58,6 +61,7 @@ function interleaved(fns: [Fn, number][]): Timing[] {
     fns.forEach(([fn, runs], k) => {
       const t = times[k]!;
       const share = Math.floor(((r + 1) * runs) / rounds) - Math.floor((r * runs) / rounds);
+      if (share > 0) fn(t.length); // untimed: clears what the previous function left behind
       for (let j = 0; j < share; j++) {
         const t0 = performance.now();
         fn(t.length);
@@ -203,3 +207,47 @@ for (const [name, w, j] of rows) {
   const ratio = j ? `${(j.median / w.median).toFixed(1)}×` : '–';
   console.log(`| ${name} | ${cell(w)} | ${cell(j)} | ${ratio} |`);
 }
+
+// This VM flips between a fast state and one about 1.5× slower every few seconds, and a row above is
+// timed within a second or two, so its median depends on the state it met. Here the three ways of
+// warping one image+label pair run in turn for 15 one-second windows; each window's median shows
+// the spread. (No JS baseline runs here, so its garbage is not collected during these calls.)
+const WINDOWS = 15;
+const pairWays: [string, Fn][] = [
+  [
+    'elasticField + warp + warp',
+    (i) => {
+      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
+      warp(image, W, H, { ...f, affine, interpolation: 'linear' });
+      warp(label, W, H, { ...f, affine, interpolation: 'nearest' });
+    },
+  ],
+  [
+    'elasticField + warpPair',
+    (i) => {
+      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
+      warpPair(image, label, W, H, { ...f, affine });
+    },
+  ],
+  ['augment (fused)', (i) => augment({ image, label, width: W, height: H }, elasticOnly, i)],
+];
+const windowMedians = pairWays.map((): number[] => []);
+for (let win = 0, i = 0; win < WINDOWS; win++) {
+  const times = pairWays.map((): number[] => []);
+  const end = performance.now() + 1000;
+  while (performance.now() < end) {
+    pairWays.forEach(([, fn], k) => {
+      const t0 = performance.now();
+      fn(i++);
+      times[k]!.push(performance.now() - t0);
+    });
+  }
+  times.forEach((t, k) => windowMedians[k]!.push(summary(t).median));
+}
+console.log(`\nOne image+label pair, median ms per one-second window (${WINDOWS} windows, sorted):\n`);
+console.log('| way | window medians | windows ≤ 5 ms |');
+console.log('| --- | --- | ---: |');
+pairWays.forEach(([name], k) => {
+  const v = windowMedians[k]!.sort((a, b) => a - b);
+  console.log(`| ${name} | ${v.map(fmt).join(' ')} | ${v.filter((x) => x <= 5).length} of ${WINDOWS} |`);
+});
