@@ -147,6 +147,15 @@ abstract class Lanes {
     return f;
   }
 
+  /**
+   * Element offsets of the nearest pixels, from the bilinear top-left offsets `off` and the fractions:
+   * one column on where fx >= 0.5, one row (w) down where fy >= 0.5 (roundHalfUp). A true lane of
+   * f32x4.ge is -1: subtracting it adds one.
+   */
+  @inline static nearestTap(off: v128, fx: v128, fy: v128, half: v128, wv: v128): v128 {
+    return i32x4.add(i32x4.sub(off, f32x4.ge(fx, half)), v128.and(f32x4.ge(fy, half), wv));
+  }
+
   /** Bilinear blend of the four taps, in the reference's f32 operation order. */
   @inline static blend(p00: v128, p01: v128, p10: v128, p11: v128, fx: v128, fy: v128): v128 {
     const top = f32x4.add(p00, f32x4.mul(fx, f32x4.sub(p01, p00)));
@@ -720,8 +729,7 @@ function pairStretch(
     const fy = f32x4.sub(sy, fly);
     v128.store(dstImg + (i << 2), Lanes.bilinearInside<f32>(img, w, off, fx, fy));
     if (withLabel) {
-      const loff = i32x4.add(i32x4.sub(off, f32x4.ge(fx, half)), v128.and(f32x4.ge(fy, half), wv));
-      const q = Lanes.gatherRaw<u8>(lab, loff);
+      const q = Lanes.gatherRaw<u8>(lab, Lanes.nearestTap(off, fx, fy, half, wv));
       v128.store32_lane(labBase + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q), 0);
     }
   }
@@ -806,7 +814,7 @@ export function augWarpPair(
     // The row's middle, where every group takes the fast path, runs in pairStretch.
     const stretchLo = labRow ? labX : 0;
     const stretchHi = labRow ? labEnd : outW;
-    const fieldRow = dx != 0 ? rowIdx << 2 : 0;
+    const fieldRow = rowIdx << 2;
     const xs = insideStretch(
       f32x4.extract_lane(a, 0),
       f32x4.extract_lane(c, 0),
@@ -854,9 +862,7 @@ export function augWarpPair(
         const fy = f32x4.sub(sy, fly);
         r = Lanes.bilinearInside<f32>(img, w, off, fx, fy);
         if (wantLabel) {
-          // A true lane of f32x4.ge is -1: subtracting it adds one.
-          const loff = i32x4.add(i32x4.sub(off, f32x4.ge(fx, half)), v128.and(f32x4.ge(fy, half), wv));
-          q = Lanes.gatherRaw<u8>(lab, loff);
+          q = Lanes.gatherRaw<u8>(lab, Lanes.nearestTap(off, fx, fy, half, wv));
         }
       } else {
         r = Lanes.sampleLinear<f32>(img, w, h, sx, sy, constant, cval, wv, wm1, hm1, big, magic, magicBits);

@@ -2,28 +2,8 @@
 // plan's coarse row rate when it has one (src/augment/fieldPlan.ts), in f64, row by row.
 import { fieldNoiseJs } from '../fieldNoise.js';
 import { fieldPlan, type FieldPlan } from '../fieldPlan.js';
-import { paddedLength, type DericheCoefficients } from '../deriche.js';
-import { filterLine, gaussianBlurJs, reflect } from './gaussianBlur.js';
+import { blurLines, gaussianBlurJs, reflect } from './gaussianBlur.js';
 import type { ElasticFieldOptions } from '../elasticField.js';
-
-/** Blurs every line of `n` samples (`count` lines; element (line, i) at line * a + i * b) in place. */
-function blurLines(
-  v: Float64Array,
-  n: number,
-  count: number,
-  a: number,
-  b: number,
-  k: DericheCoefficients,
-): void {
-  const m = paddedLength(n, k.settle);
-  const x = new Float64Array(m);
-  const y = new Float64Array(m);
-  for (let line = 0; line < count; line++) {
-    for (let i = 0; i < m; i++) x[i] = v[line * a + reflect(i, n) * b]!;
-    filterLine(x, y, m, k);
-    for (let i = 0; i < n; i++) v[line * a + i * b] = y[i]!;
-  }
-}
 
 /** One multirate component: prefilter and decimate, blur the coarse rows, interpolate. */
 function multirate(noise: Float32Array, w: number, h: number, plan: FieldPlan, alpha: number): Float32Array {

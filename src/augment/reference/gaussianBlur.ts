@@ -54,6 +54,28 @@ export function filterLine(x: Float64Array, y: Float64Array, m: number, k: Deric
   }
 }
 
+/**
+ * Blurs, in place, `count` lines of `n` samples of v (sample i of line l at l * a + i * b) with the
+ * reflected line lengthened to the settle length; each line is read whole before it is written.
+ */
+export function blurLines(
+  v: Float32Array | Float64Array,
+  n: number,
+  count: number,
+  a: number,
+  b: number,
+  k: DericheCoefficients,
+): void {
+  const m = paddedLength(n, k.settle);
+  const x = new Float64Array(m);
+  const y = new Float64Array(m);
+  for (let line = 0; line < count; line++) {
+    for (let i = 0; i < m; i++) x[i] = v[line * a + reflect(i, n) * b]!;
+    filterLine(x, y, m, k);
+    for (let i = 0; i < n; i++) v[line * a + i * b] = y[i]!;
+  }
+}
+
 /** Reference gaussianBlur (same contract as `gaussianBlur`, no validation). */
 export function gaussianBlurJs(
   src: Float32Array,
@@ -61,28 +83,10 @@ export function gaussianBlurJs(
   height: number,
   sigma: number,
 ): Float32Array {
-  const out = new Float32Array(width * height);
-  if (sigma === 0) {
-    out.set(src.subarray(0, width * height));
-    return out;
-  }
+  const out = src.slice(0, width * height);
+  if (sigma === 0) return out;
   const k = dericheCoefficients(sigma);
-  const mw = paddedLength(width, k.settle);
-  const mh = paddedLength(height, k.settle);
-  const m = Math.max(mw, mh);
-  const x = new Float64Array(m);
-  const y = new Float64Array(m);
-  const tmp = new Float32Array(width * height);
-  for (let r = 0; r < height; r++) {
-    const o = r * width;
-    for (let i = 0; i < mw; i++) x[i] = src[o + reflect(i, width)]!;
-    filterLine(x, y, mw, k);
-    for (let i = 0; i < width; i++) tmp[o + i] = y[i]!;
-  }
-  for (let c = 0; c < width; c++) {
-    for (let i = 0; i < mh; i++) x[i] = tmp[reflect(i, height) * width + c]!;
-    filterLine(x, y, mh, k);
-    for (let i = 0; i < height; i++) out[i * width + c] = y[i]!;
-  }
+  blurLines(out, width, height, width, 1, k); // rows
+  blurLines(out, height, width, 1, width, k); // columns
   return out;
 }
