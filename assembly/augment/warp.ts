@@ -447,6 +447,167 @@ function slowLinear<T>(src: usize, w: i32, h: i32, ix: v128, iy: v128, constant:
   }
 }
 
+/** End (exclusive) of the stretch insideStretch found; its start is the return value. */
+let stretchEnd: i32 = 0;
+/** Field extremes of one row, for insideStretch: dx min, dx max, dy min, dy max. */
+const ROW_FIELD: usize = memory.data(16, 16);
+
+/**
+ * Min and max of n floats at p into ROW_FIELD + o, or NaN if any is NaN. pmin/pmax are one
+ * instruction each; f32x4.min/max's NaN-exact lowering made this scan cost half a warp.
+ */
+function rangeOf(p: usize, n: i32, o: usize): void {
+  let lo = v128.load(p);
+  let hi = lo;
+  let nan = f32x4.ne(lo, lo);
+  const end = (<usize>(n & ~3)) << 2;
+  for (let q: usize = 16; q < end; q += 16) {
+    const v = v128.load(p + q);
+    lo = f32x4.pmin(lo, v);
+    hi = f32x4.pmax(hi, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  let mn = Mathf.min(
+    Mathf.min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
+    Mathf.min(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
+  );
+  let mx = Mathf.max(
+    Mathf.max(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)),
+    Mathf.max(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)),
+  );
+  for (let q = end; q < (<usize>n) << 2; q += 4) {
+    mn = Mathf.min(mn, load<f32>(p + q));
+    mx = Mathf.max(mx, load<f32>(p + q));
+  }
+  if (v128.any_true(nan)) mn = NaN;
+  store<f32>(ROW_FIELD + o, mn);
+  store<f32>(ROW_FIELD + o, mx, 4);
+}
+
+/**
+ * The u-interval where g(u) = k u + r stays within [lo, hi], intersected with [uLo, uHi] (held in
+ * the globals below); f64, so the f32 sums the kernel rounds stay far inside the 1 px margin.
+ */
+let uLo: f64 = 0;
+let uHi: f64 = 0;
+function clipLinear(k: f64, r: f64, lo: f64, hi: f64): void {
+  if (k > 0) {
+    uLo = Math.max(uLo, (lo - r) / k);
+    uHi = Math.min(uHi, (hi - r) / k);
+  } else if (k < 0) {
+    uLo = Math.max(uLo, (hi - r) / k);
+    uHi = Math.min(uHi, (lo - r) / k);
+  } else if (!(r >= lo && r <= hi)) {
+    uHi = -Infinity;
+  }
+}
+
+/**
+ * The stretch of a row of augWarp or augWarpPair whose groups all take the fast path: every tap of every
+ * lane inside the image by a margin of 1 px, whatever the field does within its extremes over the
+ * row, and every group whole and within [lo, hi) (the pair's label window, or the row). u0 is the u of
+ * column 0. Returns the first column (a multiple of 4) and sets stretchEnd; an empty stretch has
+ * stretchEnd <= start.
+ */
+function insideStretch(
+  a: f32,
+  c: f32,
+  rowX: f32,
+  rowY: f32,
+  u0: f64,
+  w: i32,
+  h: i32,
+  lo: i32,
+  hi: i32,
+  dx: usize,
+  dy: usize,
+  n: i32,
+): i32 {
+  stretchEnd = 0;
+  // A NaN or infinite map fails the fast path's test everywhere: no stretch.
+  if (!isFinite(a) || !isFinite(c) || !isFinite(rowX) || !isFinite(rowY)) return 0;
+  let dxMin: f64 = 0;
+  let dxMax: f64 = 0;
+  let dyMin: f64 = 0;
+  let dyMax: f64 = 0;
+  if (dx != 0) {
+    if (n < 4) return 0;
+    rangeOf(dx, n, 0);
+    rangeOf(dy, n, 8);
+    dxMin = load<f32>(ROW_FIELD, 0);
+    dxMax = load<f32>(ROW_FIELD, 4);
+    dyMin = load<f32>(ROW_FIELD, 8);
+    dyMax = load<f32>(ROW_FIELD, 12);
+    if (isNaN(dxMin + dxMax + dyMin + dyMax)) return 0;
+  }
+  uLo = -1e9;
+  uHi = 1e9;
+  clipLinear(a, rowX, 1 - dxMin, <f64>w - 2 - dxMax);
+  clipLinear(c, rowY, 1 - dyMin, <f64>h - 2 - dyMax);
+  if (!(uLo <= uHi)) return 0;
+  // Group x covers u0 + x .. u0 + x + 3.
+  const first = Math.max(Math.ceil(uLo - u0), <f64>lo);
+  const last = Math.min(Math.floor(uHi - u0) - 3, <f64>hi - 4);
+  if (!(first <= last)) return 0;
+  const start = ((<i32>first + 3) >> 2) << 2;
+  const end = (((<i32>last) >> 2) << 2) + 4;
+  stretchEnd = end;
+  return start;
+}
+
+/**
+ * Groups x0 .. x1 - 4 of a row of augWarp that insideStretch vouched for (every tap 1 px inside):
+ * sampleLinear's and sampleNearest's fast paths alone, with no bounds test. The nearest pixel is
+ * the bilinear top-left tap moved by roundHalfUp's carries (Lanes.nearestTap), the same pixel.
+ */
+function warpStretch<T>(
+  src: usize,
+  w: i32,
+  dst: usize,
+  dx: usize,
+  dy: usize,
+  rowIdx: usize,
+  offX: i32,
+  x0: i32,
+  x1: i32,
+  nearest: bool,
+): void {
+  const a = v128.load(WARP, K_A);
+  const c = v128.load(WARP, K_C);
+  const rowX = v128.load(WARP, K_ROWX);
+  const rowY = v128.load(WARP, K_ROWY);
+  const half = v128.load(WARP, K_HALF);
+  const magic = v128.load(WARP, K_MAGIC);
+  const four = v128.load(WARP, K_FOUR);
+  const wv = v128.load(WARP, K_W);
+  let u = f32x4.sub(
+    f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x0), v128.load(WARP, K_LANE))),
+    v128.load(WARP, K_CX),
+  );
+  for (let x = x0; x < x1; x += 4, u = f32x4.add(u, four)) {
+    const i = rowIdx + <usize>x;
+    let sx = f32x4.add(f32x4.mul(a, u), rowX);
+    let sy = f32x4.add(f32x4.mul(c, u), rowY);
+    if (dx != 0) {
+      sx = f32x4.add(sx, v128.load(dx + (i << 2)));
+      sy = f32x4.add(sy, v128.load(dy + (i << 2)));
+    }
+    const flx = f32x4.floor(sx);
+    const fly = f32x4.floor(sy);
+    const off = Lanes.offsets(flx, fly, wv, magic, magic);
+    const fx = f32x4.sub(sx, flx);
+    const fy = f32x4.sub(sy, fly);
+    let r: v128;
+    if (nearest) {
+      r = Lanes.gatherRaw<T>(src, Lanes.nearestTap(off, fx, fy, half, wv));
+    } else {
+      r = Lanes.bilinearInside<T>(src, w, off, fx, fy);
+      if (!isFloat<T>()) r = Lanes.roundU8(r);
+    }
+    Lanes.storeOut<T>(dst + (i << alignof<T>()), r, 4);
+  }
+}
+
 function warpImpl<T>(
   src: usize,
   w: i32,
@@ -492,9 +653,32 @@ function warpImpl<T>(
     const rowX = v128.load(WARP, K_ROWX);
     const rowY = v128.load(WARP, K_ROWY);
     const rowIdx = <usize>y * <usize>outW;
+    // The row's middle, where every group takes the fast path, runs in warpStretch.
+    const fieldRow = rowIdx << 2;
+    const xs = insideStretch(
+      f32x4.extract_lane(a, 0),
+      f32x4.extract_lane(c, 0),
+      f32x4.extract_lane(rowX, 0),
+      f32x4.extract_lane(rowY, 0),
+      <f64>offX - <f64>f32x4.extract_lane(cx, 0),
+      w,
+      h,
+      0,
+      outW,
+      hasField ? dx + fieldRow : 0,
+      hasField ? dy + fieldRow : 0,
+      outW,
+    );
+    const xe = stretchEnd;
     // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
     let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
     for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
+      if (x == xs && xs < xe) {
+        warpStretch<T>(src, w, dst, dx, dy, rowIdx, offX, xs, xe, nearest);
+        x = xe - 4;
+        u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x), lane)), cx);
+        continue;
+      }
       const count = outW - x < 4 ? outW - x : 4;
       let sx = f32x4.add(f32x4.mul(a, u), rowX);
       let sy = f32x4.add(f32x4.mul(c, u), rowY);
@@ -573,114 +757,6 @@ function storeLabelLanes(dst: usize, v: v128, x: i32, lo: i32, hi: i32): void {
   if (x + 1 >= lo && x + 1 < hi) store<u8>(dst + 1, <u8>i32x4.extract_lane(v, 1));
   if (x + 2 >= lo && x + 2 < hi) store<u8>(dst + 2, <u8>i32x4.extract_lane(v, 2));
   if (x + 3 >= lo && x + 3 < hi) store<u8>(dst + 3, <u8>i32x4.extract_lane(v, 3));
-}
-
-/** End (exclusive) of the stretch insideStretch found; its start is the return value. */
-let stretchEnd: i32 = 0;
-/** Field extremes of one row, for insideStretch: dx min, dx max, dy min, dy max. */
-const ROW_FIELD: usize = memory.data(16, 16);
-
-/**
- * Min and max of n floats at p into ROW_FIELD + o, or NaN if any is NaN. pmin/pmax are one
- * instruction each; f32x4.min/max's NaN-exact lowering made this scan cost half a warp.
- */
-function rangeOf(p: usize, n: i32, o: usize): void {
-  let lo = v128.load(p);
-  let hi = lo;
-  let nan = f32x4.ne(lo, lo);
-  const end = (<usize>(n & ~3)) << 2;
-  for (let q: usize = 16; q < end; q += 16) {
-    const v = v128.load(p + q);
-    lo = f32x4.pmin(lo, v);
-    hi = f32x4.pmax(hi, v);
-    nan = v128.or(nan, f32x4.ne(v, v));
-  }
-  let mn = Mathf.min(
-    Mathf.min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
-    Mathf.min(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
-  );
-  let mx = Mathf.max(
-    Mathf.max(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)),
-    Mathf.max(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)),
-  );
-  for (let q = end; q < (<usize>n) << 2; q += 4) {
-    mn = Mathf.min(mn, load<f32>(p + q));
-    mx = Mathf.max(mx, load<f32>(p + q));
-  }
-  if (v128.any_true(nan)) mn = NaN;
-  store<f32>(ROW_FIELD + o, mn);
-  store<f32>(ROW_FIELD + o, mx, 4);
-}
-
-/**
- * The u-interval where g(u) = k u + r stays within [lo, hi], intersected with [uLo, uHi] (held in
- * the globals below); f64, so the f32 sums the kernel rounds stay far inside the 1 px margin.
- */
-let uLo: f64 = 0;
-let uHi: f64 = 0;
-function clipLinear(k: f64, r: f64, lo: f64, hi: f64): void {
-  if (k > 0) {
-    uLo = Math.max(uLo, (lo - r) / k);
-    uHi = Math.min(uHi, (hi - r) / k);
-  } else if (k < 0) {
-    uLo = Math.max(uLo, (hi - r) / k);
-    uHi = Math.min(uHi, (lo - r) / k);
-  } else if (!(r >= lo && r <= hi)) {
-    uHi = -Infinity;
-  }
-}
-
-/**
- * The stretch of a row of the pair kernel whose groups all take the fast path: every tap of every
- * lane inside the image by a margin of 1 px, whatever the field does within its extremes over the
- * row, and every group whole and within [lo, hi) (the label window, or the row). u0 is the u of
- * column 0. Returns the first column (a multiple of 4) and sets stretchEnd; an empty stretch has
- * stretchEnd <= start.
- */
-function insideStretch(
-  a: f32,
-  c: f32,
-  rowX: f32,
-  rowY: f32,
-  u0: f64,
-  w: i32,
-  h: i32,
-  lo: i32,
-  hi: i32,
-  dx: usize,
-  dy: usize,
-  n: i32,
-): i32 {
-  stretchEnd = 0;
-  // A NaN or infinite map fails the fast path's test everywhere: no stretch.
-  if (!isFinite(a) || !isFinite(c) || !isFinite(rowX) || !isFinite(rowY)) return 0;
-  let dxMin: f64 = 0;
-  let dxMax: f64 = 0;
-  let dyMin: f64 = 0;
-  let dyMax: f64 = 0;
-  if (dx != 0) {
-    if (n < 4) return 0;
-    rangeOf(dx, n, 0);
-    rangeOf(dy, n, 8);
-    dxMin = load<f32>(ROW_FIELD, 0);
-    dxMax = load<f32>(ROW_FIELD, 4);
-    dyMin = load<f32>(ROW_FIELD, 8);
-    dyMax = load<f32>(ROW_FIELD, 12);
-    if (isNaN(dxMin + dxMax + dyMin + dyMax)) return 0;
-  }
-  uLo = -1e9;
-  uHi = 1e9;
-  clipLinear(a, rowX, 1 - dxMin, <f64>w - 2 - dxMax);
-  clipLinear(c, rowY, 1 - dyMin, <f64>h - 2 - dyMax);
-  if (!(uLo <= uHi)) return 0;
-  // Group x covers u0 + x .. u0 + x + 3.
-  const first = Math.max(Math.ceil(uLo - u0), <f64>lo);
-  const last = Math.min(Math.floor(uHi - u0) - 3, <f64>hi - 4);
-  if (!(first <= last)) return 0;
-  const start = ((<i32>first + 3) >> 2) << 2;
-  const end = (((<i32>last) >> 2) << 2) + 4;
-  stretchEnd = end;
-  return start;
 }
 
 /**

@@ -62,7 +62,7 @@ describe('augment/warpPair', () => {
     }
   });
 
-  it('rounds halves up in the middle of wide rows too (the inside stretch), with and without a field', () => {
+  it('rounds halves up in the middle of wide rows too (the inside stretch of warpPair and warp), with and without a field', () => {
     const w = 64;
     const h = 40;
     const lab = Uint8Array.from({ length: w * h }, (_, i) => (i * 7) & 255);
