@@ -14,6 +14,13 @@ export {
 } from './checkpoint.js';
 export type { CheckpointStore, CheckpointFiles, OptimizerState } from './checkpoint.js';
 export { FusedAdamOptimizer } from './fusedAdam.js';
+export {
+  WeightAverage,
+  resolveWeightAverage,
+  averageDecayAt,
+  variablesToBytes,
+  assignFromBytes,
+} from './weightAverage.js';
 export { resolveSchedule, learningRateAt } from './learningRateSchedule.js';
 export type { LearningRateSchedule, ResolvedSchedule } from './learningRateSchedule.js';
 export { splitSlices } from './split.js';
