@@ -102,6 +102,13 @@ export interface TrainOptions {
   weights?: WeightOptions | false;
   /** Weight of a Dice term added to the loss. Default 0. */
   dice?: number;
+  /**
+   * Decay of an exponential moving average of the trainable weights, in [0, 1); 0 = off. With
+   * decay d, after step t the average becomes m·average + (1 − m)·weights, m = min(d, (1+t)/(10+t)).
+   * Validation, the checkpoints' model (weights.bin) and the returned model use the average; the
+   * live weights keep training (saved in live-weights.bin for resume). E.g. 0.99. Default 0.
+   */
+  weightAverage?: number;
   /** U-Net options (depth, baseFilters, padding, batchNorm, dropout, upsampling, classes). `inputSize` is the tile size. */
   model?: Partial<ModelOptions>;
   /** Seeds weights, slice order, crops and augmentation. Default 0. */
@@ -176,7 +183,10 @@ export interface BatchSource {
 
 /** What `trainUNet` resolves to. */
 export interface TrainResult {
-  /** The trained model (the last epoch's weights unless `restoreBest`). The caller owns it. */
+  /**
+   * The trained model (the last epoch's weights unless `restoreBest`; their average with
+   * `weightAverage`). The caller owns it.
+   */
   model: import('@tensorflow/tfjs-layers').LayersModel;
   history: EpochRecord[];
   /** True when the run stopped through `signal`. */
@@ -209,6 +219,8 @@ export interface ResolvedConfig {
   augment: AugmentConfig | false;
   weights: WeightOptions | false;
   dice: number;
+  /** EMA decay of the weights; absent when off (so checkpoints from before the option still resume). */
+  weightAverage?: number;
   model: ModelOptions;
   seed: number;
   split: { train: number[]; validation: number[] };

@@ -23,7 +23,7 @@ import {
   optimizerToFiles,
   readJsonFile,
 } from './checkpoint.js';
-import type { CheckpointStore, OptimizerState } from './checkpoint.js';
+import type { CheckpointFiles, CheckpointStore, OptimizerState } from './checkpoint.js';
 import { CheckpointError, TrainConfigError } from './errors.js';
 import { FusedAdamOptimizer } from './fusedAdam.js';
 import { learningRateAt, resolveSchedule } from './learningRateSchedule.js';
@@ -45,6 +45,7 @@ import type {
 } from './options.js';
 import { prepareImages, prepareLabels } from './prepare.js';
 import { splitSlices } from './split.js';
+import { assignFromBytes, resolveWeightAverage, variablesToBytes, WeightAverage } from './weightAverage.js';
 
 /** Contents of state.json. */
 export interface CheckpointState {
@@ -105,7 +106,8 @@ function configFingerprint(c: ResolvedConfig): string {
 }
 
 function describeDifference(a: ResolvedConfig, b: ResolvedConfig): string {
-  const keys = Object.keys(a) as (keyof ResolvedConfig)[];
+  // Both sides' keys: optional ones (weightAverage, learningRateSchedule) may be absent from either.
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof ResolvedConfig)[];
   const diff = keys.filter((k) => k !== 'epochs' && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
   return diff.join(', ');
 }
@@ -188,6 +190,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   const augment = options.augment === false ? false : mergeAugment(options.augment ?? {});
   const weights = options.weights === undefined ? {} : options.weights;
   const dice = options.dice ?? 0;
+  const weightAverage = resolveWeightAverage(options.weightAverage);
   const checkpointEvery = options.checkpointEvery ?? 0;
   const validationTileSize =
     options.validationTileSize === undefined
@@ -207,6 +210,8 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
     augment,
     weights,
     dice,
+    // Absent when off, so checkpoints from before the option existed still resume.
+    ...(weightAverage > 0 ? { weightAverage } : {}),
     model: model0,
     seed,
     split,
@@ -224,6 +229,9 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   const model = buildUNet(model0);
   // Stock Adam's arithmetic, one fused kernel per variable on 'wasm' (bit-identical results).
   const optimizer = new FusedAdamOptimizer(learningRate);
+  // LayerVariable.read() is the same tf.Variable for the model's life (setWeights assigns into it).
+  const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  let average: WeightAverage | null = null;
   const loop: LoopState = {
     epoch: 0,
     step: 0,
@@ -244,6 +252,13 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
         );
       }
       loadWeightsInto(model, files);
+      if (weightAverage > 0) {
+        // weights.bin holds the averaged weights: they seed the average, then the live ones go back in.
+        const live = files['live-weights.bin'];
+        if (!live) throw new CheckpointError('checkpoint is missing live-weights.bin (weightAverage > 0)');
+        average = new WeightAverage(varList, weightAverage);
+        assignFromBytes(varList, live, 'live-weights.bin');
+      }
       const optBytes = files['optimizer.bin'];
       if (!optBytes) throw new CheckpointError('checkpoint is missing optimizer.bin');
       await loadOptimizerState(optimizer, optBytes, st.optimizer);
@@ -260,19 +275,25 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
       resumedFrom = { epoch: st.epoch, step: st.step };
     }
   } catch (e) {
+    average?.dispose();
     model.dispose();
     optimizer.dispose();
     throw e;
   }
+  if (weightAverage > 0) average ??= new WeightAverage(varList, weightAverage);
 
-  const varList = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const majorityBaseline = majorityAccuracy(labels, plane, split.validation, classes);
   const t0 = now();
   let stepsThisRun = 0;
   let aborted = false;
 
   const saveCheckpoint = async (names: string[]): Promise<void> => {
-    const modelFiles = await modelToFiles(model);
+    // With an average, the checkpoint's model is the averaged one (the model to use); the live
+    // weights ride along in live-weights.bin so that a resume continues training exactly.
+    const modelFiles = average
+      ? await average.withAveraged(() => modelToFiles(model))
+      : await modelToFiles(model);
+    const liveFiles: CheckpointFiles = average ? { 'live-weights.bin': await variablesToBytes(varList) } : {};
     const opt = await optimizerToFiles(optimizer);
     const st: CheckpointState = {
       version: 1,
@@ -294,7 +315,12 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
       optimizer: opt.state,
       savedAt: new Date().toISOString(),
     };
-    const files = { ...modelFiles, 'optimizer.bin': opt.bytes, 'state.json': JSON.stringify(st) };
+    const files = {
+      ...modelFiles,
+      ...liveFiles,
+      'optimizer.bin': opt.bytes,
+      'state.json': JSON.stringify(st),
+    };
     for (const n of names) await store.save(n, files);
   };
 
@@ -384,6 +410,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
         loop.epochLossSum += loss;
         loop.step++;
         loop.globalStep++;
+        average?.update(loop.globalStep);
         stepsThisRun++;
         await options.onBatchEnd?.({
           epoch: loop.epoch,
@@ -420,14 +447,10 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
       };
       if (split.validation.length > 0) {
         const v0 = now();
-        record.validation = await validate(
-          model,
-          stack,
-          labels,
-          split.validation,
-          validationTileSize,
-          batchSize,
-        );
+        const run = (): Promise<ValidationMetrics> =>
+          validate(model, stack, labels, split.validation, validationTileSize, batchSize);
+        // Batch-norm moving statistics stay the live ones: they are averages already.
+        record.validation = average ? await average.withAveraged(run) : await run();
         record.validationSeconds = (now() - v0) / 1000;
       }
       record.seconds = (now() - epochStart) / 1000;
@@ -450,7 +473,10 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
       }
     }
     if (options.restoreBest && loop.bestEpoch >= 0 && (await store.exists('best'))) {
+      // Averaged already when weightAverage > 0.
       loadWeightsInto(model, await store.load('best'));
+    } else {
+      average?.copyToLive();
     }
   } catch (e) {
     model.dispose();
@@ -462,6 +488,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
     throw e;
   } finally {
     optimizer.dispose();
+    average?.dispose();
   }
   try {
     await closeSource();

@@ -5,13 +5,15 @@ import { tinyProblem } from './helpers.js';
 import { initBackend } from '../../src/backend/index.js';
 import { UNetConfigError } from '../../src/model/index.js';
 import {
+  averageDecayAt,
+  CheckpointError,
   makeBatch,
   MemoryCheckpointStore,
   readJsonFile,
   TrainConfigError,
   trainUNet,
 } from '../../src/train/index.js';
-import type { BatchRequest } from '../../src/train/index.js';
+import type { BatchRequest, CheckpointFiles, TrainOptions } from '../../src/train/index.js';
 
 // 'wasm' with unet-wasm's gradient kernels: about 5x faster than 'cpu' on these tiny shapes.
 beforeAll(async () => {
@@ -20,6 +22,35 @@ beforeAll(async () => {
 
 async function weightsOf(model: import('@tensorflow/tfjs-layers').LayersModel): Promise<Float32Array[]> {
   return Promise.all(model.getWeights().map(async (w) => new Float32Array(await w.data())));
+}
+
+/** A memory store that also keeps a copy of every save, in order. */
+class RecordingStore extends MemoryCheckpointStore {
+  readonly saves: { name: string; files: Record<string, Uint8Array> }[] = [];
+  override async save(name: string, files: CheckpointFiles): Promise<void> {
+    await super.save(name, files);
+    this.saves.push({ name, files: await super.load(name) });
+  }
+}
+
+function floats(bytes: Uint8Array): Float32Array {
+  return new Float32Array(bytes.slice().buffer);
+}
+
+async function concatWeights(model: import('@tensorflow/tfjs-layers').LayersModel): Promise<Float32Array> {
+  const parts = await weightsOf(model);
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** A model's weights as exact float32 bit patterns (NaN-safe equality for toEqual). */
+function bits(a: Float32Array): number[] {
+  return Array.from(new Uint32Array(a.slice().buffer));
 }
 
 describe('trainUNet', () => {
@@ -324,5 +355,175 @@ describe('trainUNet', () => {
     r.model.dispose();
     expect(r.aborted).toBe(true);
     expect(closes).toBe(1);
+  });
+
+  describe('weightAverage (EMA of the weights)', () => {
+    const { images, labels } = tinyProblem(3, 16, 16, 6);
+    const base: TrainOptions = {
+      images,
+      labels,
+      width: 16,
+      height: 16,
+      validation: [2],
+      epochs: 3,
+      stepsPerEpoch: 2,
+      batchSize: 1,
+      tileSize: 8,
+      learningRate: 2e-2,
+      augment: false,
+      weights: false,
+      // No batch norm: every weight is trainable, so weights.bin is exactly the averaged vector.
+      model: { depth: 1, baseFilters: 2 },
+      seed: 2,
+    };
+    // (1 + t)/(10 + t) passes 0.3 at t = 3: the run covers the warm-up and the plain decay.
+    const decay = 0.3;
+
+    it('leaves training alone; validation, checkpoints and the returned model use the average', async () => {
+      const plain = await trainUNet(base);
+      const plainLive = await concatWeights(plain.model);
+      plain.model.dispose();
+      const initial = await trainUNet({ ...base, epochs: 0 });
+      let avg = await concatWeights(initial.model);
+      initial.model.dispose();
+
+      const store = new RecordingStore();
+      const counts: number[] = [];
+      const start = tf.memory().numTensors;
+      const r = await trainUNet({
+        ...base,
+        weightAverage: decay,
+        checkpoint: store,
+        checkpointEvery: 1,
+        onBatchEnd: () => void counts.push(tf.memory().numTensors),
+      });
+      expect(r.config.weightAverage).toBe(decay);
+      // Same losses as without the average: it never feeds back into training.
+      expect(r.history.map((h) => h.loss)).toEqual(plain.history.map((h) => h.loss));
+      // …but validation saw other (the averaged) weights.
+      expect(r.history.map((h) => h.validation!.loss)).not.toEqual(
+        plain.history.map((h) => h.validation!.loss),
+      );
+      // One 'last' per step (checkpointEvery 1 mid-epoch, plus each epoch's end).
+      const lasts = store.saves.filter((x) => x.name === 'last').map((x) => x.files);
+      expect(lasts.map((f) => readJsonFile<{ globalStep: number }>(f, 'state.json').globalStep)).toEqual([
+        1, 2, 3, 4, 5, 6,
+      ]);
+      // The hand-computed average of the live weights of every step, float32 after every operation.
+      const f = Math.fround;
+      lasts.forEach((files, k) => {
+        const live = floats(files['live-weights.bin']!);
+        const d = averageDecayAt(decay, k + 1);
+        avg = avg.map((s, i) => f(f(s * f(d)) + f(live[i]! * f(1 - d))));
+        expect(bits(floats(files['weights.bin']!)), `step ${k + 1}`).toEqual(bits(avg));
+      });
+      // The live weights at the end are the plain run's; the returned model is the average.
+      expect(bits(floats(lasts[5]!['live-weights.bin']!))).toEqual(bits(plainLive));
+      const got = await concatWeights(r.model);
+      expect(bits(got)).toEqual(bits(avg));
+      expect(bits(got)).not.toEqual(bits(plainLive));
+      // Adam's moments appear at the first step, the shadow before it; nothing accumulates after.
+      expect(new Set(counts.slice(1)).size).toBe(1);
+      expect(tf.memory().numTensors - start).toBe(r.model.weights.length);
+      r.model.dispose();
+      expect(tf.memory().numTensors).toBe(start);
+    });
+
+    it('resumes an aborted run to exactly the weights and history of an uninterrupted one', async () => {
+      const opts: TrainOptions = {
+        ...base,
+        epochs: 2,
+        stepsPerEpoch: 3,
+        batchSize: 2,
+        validation: 0.34,
+        learningRateSchedule: { type: 'cosine', steps: 5 },
+        augment: {},
+        weights: {},
+        // Batch norm (moving statistics stay live) and dropout counters must replay too.
+        model: { depth: 1, baseFilters: 3, batchNorm: true, dropout: 0.2 },
+        seed: 7,
+        weightAverage: 0.5,
+      };
+      const full = await trainUNet(opts);
+      const ref = await weightsOf(full.model);
+      full.model.dispose();
+
+      const store = new MemoryCheckpointStore();
+      const ctl = new AbortController();
+      const part = await trainUNet({
+        ...opts,
+        checkpoint: store,
+        signal: ctl.signal,
+        onBatchEnd: (i) => {
+          if (i.epoch === 1 && i.step === 0) ctl.abort();
+        },
+      });
+      expect(part.aborted).toBe(true);
+      part.model.dispose();
+      const files = await store.load('last');
+      expect(Object.keys(files).sort()).toEqual([
+        'live-weights.bin',
+        'model.json',
+        'optimizer.bin',
+        'state.json',
+        'weights.bin',
+      ]);
+
+      const resumed = await trainUNet({ ...opts, checkpoint: store, resume: true });
+      expect(resumed.resumedFrom).toEqual({ epoch: 1, step: 1 });
+      const got = await weightsOf(resumed.model);
+      resumed.model.dispose();
+      expect(got.length).toBe(ref.length);
+      got.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(ref[i]!)));
+      const scores = (h: typeof full.history): unknown[] => h.map((e) => [e.loss, e.validation]);
+      expect(scores(resumed.history)).toEqual(scores(full.history));
+
+      // Without live-weights.bin an averaged run cannot resume exactly: refused.
+      const { 'live-weights.bin': _live, ...withoutLive } = files;
+      const broken = new MemoryCheckpointStore();
+      await broken.save('last', withoutLive);
+      await expect(trainUNet({ ...opts, checkpoint: broken, resume: true })).rejects.toThrow(
+        /missing live-weights.bin/,
+      );
+      await broken.save('last', { ...files, 'live-weights.bin': files['live-weights.bin']!.subarray(4) });
+      await expect(trainUNet({ ...opts, checkpoint: broken, resume: true })).rejects.toThrow(CheckpointError);
+      // Another decay (or none) is another run.
+      await expect(
+        trainUNet({ ...opts, weightAverage: 0.9, checkpoint: store, resume: true }),
+      ).rejects.toThrow(/different options \(weightAverage\)/);
+      await expect(trainUNet({ ...opts, weightAverage: 0, checkpoint: store, resume: true })).rejects.toThrow(
+        /different options \(weightAverage\)/,
+      );
+    });
+
+    it('is off at 0: the same run, config and checkpoint files as without the option', async () => {
+      const storeA = new MemoryCheckpointStore();
+      const storeB = new MemoryCheckpointStore();
+      const a = await trainUNet({ ...base, checkpoint: storeA });
+      const b = await trainUNet({ ...base, weightAverage: 0, checkpoint: storeB });
+      expect(JSON.stringify(b.config)).toBe(JSON.stringify(a.config));
+      expect('weightAverage' in b.config).toBe(false);
+      const scores = (h: typeof a.history): unknown[] => h.map((e) => [e.loss, e.validation]);
+      expect(scores(b.history)).toEqual(scores(a.history));
+      expect(bits(await concatWeights(b.model))).toEqual(bits(await concatWeights(a.model)));
+      for (const name of ['last', 'best']) {
+        const fa = await storeA.load(name);
+        const fb = await storeB.load(name);
+        expect(Object.keys(fb).sort()).toEqual(Object.keys(fa).sort());
+        expect('live-weights.bin' in fb).toBe(false);
+        for (const k of ['weights.bin', 'optimizer.bin', 'model.json'])
+          expect(Array.from(fb[k]!), `${name}/${k}`).toEqual(Array.from(fa[k]!));
+      }
+      a.model.dispose();
+      b.model.dispose();
+    });
+
+    it('rejects a decay outside [0, 1) with TrainConfigError', async () => {
+      for (const bad of [-0.1, 1, NaN, '0.9']) {
+        await expect(trainUNet({ ...base, weightAverage: bad as number }), String(bad)).rejects.toThrow(
+          TrainConfigError,
+        );
+      }
+    });
   });
 });
