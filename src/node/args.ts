@@ -17,6 +17,8 @@ export interface TrainArgs {
   lr?: number;
   /** Steps of a cosine decay of the learning rate to lr/100 (0 or absent: constant). */
   cosineSteps?: number;
+  /** Decay of the EMA of the weights (0 or absent: off). */
+  ema?: number;
   validation?: number | number[];
   depth?: number;
   filters?: number;
@@ -92,6 +94,12 @@ export const TRAIN_FLAGS: readonly FlagDoc[] = [
     value: 'N',
     default: '0 (constant rate)',
     help: 'decay the learning rate to lr/100 along a cosine over N steps',
+  },
+  {
+    flag: '--ema',
+    value: 'X',
+    default: '0 (off)',
+    help: 'decay in [0, 1) of a moving average of the weights; validation, checkpoints and the result use it',
   },
   {
     flag: '--val-split',
@@ -378,6 +386,10 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     float(raw, 'lr', (n) => n > 0 && n < 10, 'a number in (0, 10)'),
   );
   set('cosineSteps', int(raw, 'cosine-steps', 0));
+  set(
+    'ema',
+    float(raw, 'ema', (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
+  );
   set('validation', validation);
   set('depth', int(raw, 'depth'));
   set('filters', int(raw, 'filters'));

@@ -41,6 +41,7 @@ export function trainOptionsFromArgs(a: TrainArgs, synthetic: boolean): ArgsTrai
   if (steps !== undefined) o.stepsPerEpoch = steps;
   if (a.lr !== undefined) o.learningRate = a.lr;
   if (a.cosineSteps) o.learningRateSchedule = { type: 'cosine', steps: a.cosineSteps };
+  if (a.ema) o.weightAverage = a.ema;
   if (a.validation !== undefined) o.validation = a.validation;
   if (!a.augment) o.augment = false;
   if (a.dice !== undefined) o.dice = a.dice;

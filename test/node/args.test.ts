@@ -56,6 +56,11 @@ describe('CLI arguments', () => {
       steps: 500,
     });
     expect(trainOptionsFromArgs(parseTrainArgs([]), false).learningRateSchedule).toBeUndefined();
+    expect(parseTrainArgs(['--ema', '0.99']).ema).toBe(0.99);
+    expect(trainOptionsFromArgs(parseTrainArgs(['--ema', '0.99']), false).weightAverage).toBe(0.99);
+    // Off (0 or absent) leaves the option out: the trainer's config stays as without it.
+    expect('weightAverage' in trainOptionsFromArgs(parseTrainArgs(['--ema', '0']), false)).toBe(false);
+    expect('weightAverage' in trainOptionsFromArgs(parseTrainArgs([]), true)).toBe(false);
     expect(parseTrainArgs(['--no-weights']).weights).toBe(false);
     expect(parseTrainArgs(['--w0', '5', '--class-weights', '1,2']).weights).toEqual({
       w0: 5,
@@ -79,6 +84,9 @@ describe('CLI arguments', () => {
       ['--workers', '-1'],
       ['--workers', 'two'],
       ['--cosine-steps', '-5'],
+      ['--ema', '1'],
+      ['--ema', '-0.1'],
+      ['--ema', 'NaN'],
     ];
     for (const argv of bad) {
       let err: unknown;

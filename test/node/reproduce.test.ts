@@ -84,6 +84,8 @@ describe('parseReproduceArgs', () => {
         '--batch=1',
         '--lr',
         '2e-3',
+        '--ema',
+        '0.99',
         '--augment',
         'dihedral',
         '--train-slices',
@@ -108,6 +110,7 @@ describe('parseReproduceArgs', () => {
       tileSize: 512,
       batchSize: 1,
       learningRate: 0.002,
+      weightAverage: 0.99,
       augment: 'dihedral',
       trainSlices: [0, 1, 2, 3, 5, 7, 8],
       validationSlices: [27, 28, 29],
@@ -131,6 +134,9 @@ describe('parseReproduceArgs', () => {
     expect(() => parseReproduceArgs(['--batch', '0'])).toThrow(/--batch needs an integer >= 1/);
     for (const bad of ['0', '-1e-3', '2', 'x', '', 'NaN'])
       expect(() => parseReproduceArgs(['--lr', bad]), bad).toThrow(/--lr needs a number in \(0, 1\]/);
+    expect(parseReproduceArgs(['--ema', '0'])).toEqual({ weightAverage: 0 });
+    for (const bad of ['-0.1', '1', '2', 'x', '', 'NaN'])
+      expect(() => parseReproduceArgs(['--ema', bad]), bad).toThrow(/--ema needs a number in \[0, 1\)/);
     expect(() => parseReproduceArgs(['--augment', 'heavy'])).toThrow(/full, dihedral, none/);
     for (const bad of ['5-2', 'a', '1,,2', '-1', '0-999999'])
       expect(() => parseReproduceArgs(['--train-slices', bad]), bad).toThrow(/list like 0-23/);
@@ -141,6 +147,7 @@ describe('parseReproduceArgs', () => {
     const code = await reproduceIsbiCommand(['--help'], { stdout: { write: (s: string) => (out += s) } });
     expect(code).toBe(0);
     expect(out).toMatch(/--minutes M/);
+    expect(out).toMatch(/--ema X/);
   });
 });
 
@@ -239,6 +246,16 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     );
     expect(r.config.augment).toBe(false);
     expect(r.config.dice).toBe(0.5); // the Dice term reaches the trainer
+    expect(r.history[0]!.validation!.meanIoU).toBeCloseTo(r.full.meanIoU, 6);
+    expect(r.history[0]!.validation!.pixelAccuracy).toBeCloseTo(r.full.pixelAccuracy, 6);
+  });
+
+  it('with a weight average, evaluates the averaged weights the trainer validated', async () => {
+    const r = await runReproduceIsbi(
+      tiny(tmp(), { recalibrateBatchNorm: false, testSlices: [], augment: 'none', weightAverage: 0.5 }),
+    );
+    expect(r.config.weightAverage).toBe(0.5); // the option reaches the trainer
+    // The 'best' checkpoint holds the weights validation used: the average.
     expect(r.history[0]!.validation!.meanIoU).toBeCloseTo(r.full.meanIoU, 6);
     expect(r.history[0]!.validation!.pixelAccuracy).toBeCloseTo(r.full.pixelAccuracy, 6);
   });

@@ -28,6 +28,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --tile N          training tile edge (default ${REPRODUCE_DEFAULTS.tileSize}; a multiple of 2^depth with same padding)
   --batch N         tiles per step (default ${REPRODUCE_DEFAULTS.batchSize})
   --lr X            Adam learning rate (default ${REPRODUCE_DEFAULTS.learningRate})
+  --ema X           decay in [0, 1) of a moving average of the weights, which validation,
+                    checkpoints and evaluation use (default ${REPRODUCE_DEFAULTS.weightAverage} = off)
   --cosine-steps N  decay the learning rate to 1/100 of it along a cosine over N steps, then stop
                     (default ${REPRODUCE_DEFAULTS.cosineSteps} = constant rate until the budget)
   --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
@@ -141,6 +143,14 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
         if (v.trim() === '' || !Number.isFinite(x) || x <= 0 || x > 1)
           throw new CliUsageError(`--lr needs a number in (0, 1], got ${v}`);
         o.learningRate = x;
+        break;
+      }
+      case '--ema': {
+        const v = value();
+        const x = Number(v);
+        if (v.trim() === '' || !Number.isFinite(x) || x < 0 || x >= 1)
+          throw new CliUsageError(`--ema needs a number in [0, 1), got ${v}`);
+        o.weightAverage = x;
         break;
       }
       case '--cosine-steps':

@@ -78,6 +78,8 @@ export const REPRODUCE_DEFAULTS = {
   learningRate: 1e-3,
   /** Steps of the cosine decay (0 = constant rate); with a decay, training stops when it ends. */
   cosineSteps: 0,
+  /** Decay of the EMA of the weights (the trainer's `weightAverage`); 0 = off. */
+  weightAverage: 0,
   loss: 'ce' as LossPreset,
   /** Weight of the soft Dice term added to the loss (the trainer's `dice`). */
   dice: 0,
@@ -130,6 +132,11 @@ export interface ReproduceIsbiOptions {
   batchSize?: number;
   /** Adam learning rate. Default 1e-3. */
   learningRate?: number;
+  /**
+   * Decay of an exponential moving average of the weights in [0, 1) (the trainer's
+   * `weightAverage`): validation, checkpoints and the evaluated model use the average. Default 0 (off).
+   */
+  weightAverage?: number;
   /** XNNPACK threads of tfjs-wasm (see initNodeBackend). Default: all CPUs. */
   threads?: number;
   /** Training slices. Default 0–26. */

@@ -199,6 +199,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   const weights = lossWeights(loss);
   if (weights === undefined) throw new TrainConfigError(`unknown loss preset '${String(loss)}'`);
   const dice = options.dice ?? d.dice;
+  const weightAverage = options.weightAverage ?? d.weightAverage;
   const model = {
     depth: d.depth,
     baseFilters: d.baseFilters,
@@ -243,7 +244,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -285,6 +286,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       stepsPerEpoch,
       weights,
       dice,
+      weightAverage,
       augment: augmentPreset(augmentName),
       model,
       seed,
