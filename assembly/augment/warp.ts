@@ -556,9 +556,11 @@ function insideStretch(
 }
 
 /**
- * Groups x0 .. x1 - 4 of a row of augWarp that insideStretch vouched for (every tap 1 px inside):
- * sampleLinear's and sampleNearest's fast paths alone, with no bounds test. The nearest pixel is
- * the bilinear top-left tap moved by roundHalfUp's carries (Lanes.nearestTap), the same pixel.
+ * Groups x0 .. x1 - 4 of a row that insideStretch vouched for (every tap 1 px inside): the fast
+ * paths of sampleLinear and sampleNearest alone, with no bounds test, in a small function of its
+ * own so V8 keeps its values in registers. The nearest pixel is the bilinear top-left tap moved by
+ * roundHalfUp's carries (Lanes.nearestTap), the same pixel. withLabel (augWarpPair): the label's
+ * nearest byte from the same taps, stored at labBase + x. WARP holds the row's constants.
  */
 function warpStretch<T>(
   src: usize,
@@ -571,6 +573,9 @@ function warpStretch<T>(
   x0: i32,
   x1: i32,
   nearest: bool,
+  lab: usize,
+  labBase: usize,
+  withLabel: bool,
 ): void {
   const a = v128.load(WARP, K_A);
   const c = v128.load(WARP, K_C);
@@ -605,6 +610,10 @@ function warpStretch<T>(
       if (!isFloat<T>()) r = Lanes.roundU8(r);
     }
     Lanes.storeOut<T>(dst + (i << alignof<T>()), r, 4);
+    if (withLabel) {
+      const q = Lanes.gatherRaw<u8>(lab, Lanes.nearestTap(off, fx, fy, half, wv));
+      v128.store32_lane(labBase + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q), 0);
+    }
   }
 }
 
@@ -674,7 +683,7 @@ function warpImpl<T>(
     let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
     for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
       if (x == xs && xs < xe) {
-        warpStretch<T>(src, w, dst, dx, dy, rowIdx, offX, xs, xe, nearest);
+        warpStretch<T>(src, w, dst, dx, dy, rowIdx, offX, xs, xe, nearest, 0, 0, false);
         x = xe - 4;
         u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x), lane)), cx);
         continue;
@@ -760,58 +769,6 @@ function storeLabelLanes(dst: usize, v: v128, x: i32, lo: i32, hi: i32): void {
 }
 
 /**
- * Groups x0 .. x1 - 4 of a row of the pair kernel that insideStretch vouched for: the fast path
- * of augWarpPair alone, in its own small function so V8 keeps its values in registers. WARP holds
- * the row's constants; labBase as in augWarpPair, used when withLabel.
- */
-function pairStretch(
-  img: usize,
-  lab: usize,
-  w: i32,
-  dstImg: usize,
-  labBase: usize,
-  withLabel: bool,
-  dx: usize,
-  dy: usize,
-  rowIdx: usize,
-  offX: i32,
-  x0: i32,
-  x1: i32,
-): void {
-  const a = v128.load(WARP, K_A);
-  const c = v128.load(WARP, K_C);
-  const rowX = v128.load(WARP, K_ROWX);
-  const rowY = v128.load(WARP, K_ROWY);
-  const half = v128.load(WARP, K_HALF);
-  const magic = v128.load(WARP, K_MAGIC);
-  const four = v128.load(WARP, K_FOUR);
-  const wv = v128.load(WARP, K_W);
-  let u = f32x4.sub(
-    f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x0), v128.load(WARP, K_LANE))),
-    v128.load(WARP, K_CX),
-  );
-  for (let x = x0; x < x1; x += 4, u = f32x4.add(u, four)) {
-    const i = rowIdx + <usize>x;
-    let sx = f32x4.add(f32x4.mul(a, u), rowX);
-    let sy = f32x4.add(f32x4.mul(c, u), rowY);
-    if (dx != 0) {
-      sx = f32x4.add(sx, v128.load(dx + (i << 2)));
-      sy = f32x4.add(sy, v128.load(dy + (i << 2)));
-    }
-    const flx = f32x4.floor(sx);
-    const fly = f32x4.floor(sy);
-    const off = Lanes.offsets(flx, fly, wv, magic, magic);
-    const fx = f32x4.sub(sx, flx);
-    const fy = f32x4.sub(sy, fly);
-    v128.store(dstImg + (i << 2), Lanes.bilinearInside<f32>(img, w, off, fx, fy));
-    if (withLabel) {
-      const q = Lanes.gatherRaw<u8>(lab, Lanes.nearestTap(off, fx, fy, half, wv));
-      v128.store32_lane(labBase + <usize>x, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(q, q), q), 0);
-    }
-  }
-}
-
-/**
  * warp of an f32 image (linear) and its u8 label (nearest) in one pass over the image window:
  * the label window is the sub-rectangle (labX, labY, labW, labH) of the image window, and each
  * label pixel uses exactly the source position of the image pixel under it, so the result equals
@@ -887,7 +844,7 @@ export function augWarpPair(
     const labBase = dstLab + <usize>(y - labY) * <usize>labW - <usize>labX;
     // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
     let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
-    // The row's middle, where every group takes the fast path, runs in pairStretch.
+    // The row's middle, where every group takes the fast path, runs in warpStretch.
     const stretchLo = labRow ? labX : 0;
     const stretchHi = labRow ? labEnd : outW;
     const fieldRow = rowIdx << 2;
@@ -908,7 +865,7 @@ export function augWarpPair(
     const xe = stretchEnd;
     for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
       if (x == xs && xs < xe) {
-        pairStretch(img, lab, w, dstImg, labBase, labRow, dx, dy, rowIdx, offX, xs, xe);
+        warpStretch<f32>(img, w, dstImg, dx, dy, rowIdx, offX, xs, xe, false, lab, labBase, labRow);
         x = xe - 4;
         u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX + x), lane)), cx);
         continue;
