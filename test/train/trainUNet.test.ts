@@ -13,7 +13,13 @@ import {
   TrainConfigError,
   trainUNet,
 } from '../../src/train/index.js';
-import type { BatchRequest, CheckpointFiles, TrainOptions } from '../../src/train/index.js';
+import type {
+  BatchRequest,
+  CheckpointFiles,
+  EpochRecord,
+  TrainOptions,
+  TrainResult,
+} from '../../src/train/index.js';
 
 // 'wasm' with unet-wasm's gradient kernels: about 5x faster than 'cpu' on these tiny shapes.
 beforeAll(async () => {
@@ -22,6 +28,33 @@ beforeAll(async () => {
 
 async function weightsOf(model: import('@tensorflow/tfjs-layers').LayersModel): Promise<Float32Array[]> {
   return Promise.all(model.getWeights().map(async (w) => new Float32Array(await w.data())));
+}
+
+/**
+ * An uninterrupted run of `opts` (its final weights and history), and the same run aborted after
+ * the first step of its second epoch, whose checkpoints are in `store`.
+ */
+async function fullAndAborted(opts: TrainOptions): Promise<{
+  ref: Float32Array[];
+  history: EpochRecord[];
+  part: TrainResult;
+  store: MemoryCheckpointStore;
+}> {
+  const full = await trainUNet(opts);
+  const ref = await weightsOf(full.model);
+  full.model.dispose();
+  const store = new MemoryCheckpointStore();
+  const ctl = new AbortController();
+  const part = await trainUNet({
+    ...opts,
+    checkpoint: store,
+    signal: ctl.signal,
+    onBatchEnd: (i) => {
+      if (i.epoch === 1 && i.step === 0) ctl.abort();
+    },
+  });
+  part.model.dispose();
+  return { ref, history: full.history, part, store };
 }
 
 /** A memory store that also keeps a copy of every save, in order. */
@@ -108,23 +141,9 @@ describe('trainUNet', () => {
       model: { depth: 1, baseFilters: 3, batchNorm: true, dropout: 0.2 },
       seed: 7,
     };
-    const full = await trainUNet(base);
-    const ref = await weightsOf(full.model);
-    full.model.dispose();
-
-    const store = new MemoryCheckpointStore();
-    const ctl = new AbortController();
-    const part = await trainUNet({
-      ...base,
-      checkpoint: store,
-      signal: ctl.signal,
-      onBatchEnd: (i) => {
-        if (i.epoch === 1 && i.step === 0) ctl.abort();
-      },
-    });
+    const { ref, history, part, store } = await fullAndAborted(base);
     expect(part.aborted).toBe(true);
     expect(part.history).toHaveLength(1);
-    part.model.dispose();
     const st = readJsonFile<{ epoch: number; step: number }>(await store.load('last'), 'state.json');
     expect([st.epoch, st.step]).toEqual([1, 1]);
 
@@ -135,7 +154,7 @@ describe('trainUNet', () => {
     resumed.model.dispose();
     expect(got.length).toBe(ref.length);
     got.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(ref[i]!)));
-    expect(resumed.history.map((h) => h.loss)).toEqual(full.history.map((h) => h.loss));
+    expect(resumed.history.map((h) => h.loss)).toEqual(history.map((h) => h.loss));
   });
 
   it('applies the learning-rate schedule to the optimizer at every step', async () => {
@@ -444,22 +463,8 @@ describe('trainUNet', () => {
         seed: 7,
         weightAverage: 0.5,
       };
-      const full = await trainUNet(opts);
-      const ref = await weightsOf(full.model);
-      full.model.dispose();
-
-      const store = new MemoryCheckpointStore();
-      const ctl = new AbortController();
-      const part = await trainUNet({
-        ...opts,
-        checkpoint: store,
-        signal: ctl.signal,
-        onBatchEnd: (i) => {
-          if (i.epoch === 1 && i.step === 0) ctl.abort();
-        },
-      });
+      const { ref, history, part, store } = await fullAndAborted(opts);
       expect(part.aborted).toBe(true);
-      part.model.dispose();
       const files = await store.load('last');
       expect(Object.keys(files).sort()).toEqual([
         'live-weights.bin',
@@ -475,8 +480,8 @@ describe('trainUNet', () => {
       resumed.model.dispose();
       expect(got.length).toBe(ref.length);
       got.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(ref[i]!)));
-      const scores = (h: typeof full.history): unknown[] => h.map((e) => [e.loss, e.validation]);
-      expect(scores(resumed.history)).toEqual(scores(full.history));
+      const scores = (h: typeof history): unknown[] => h.map((e) => [e.loss, e.validation]);
+      expect(scores(resumed.history)).toEqual(scores(history));
 
       // Without live-weights.bin an averaged run cannot resume exactly: refused.
       const { 'live-weights.bin': _live, ...withoutLive } = files;
