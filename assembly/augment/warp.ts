@@ -556,6 +556,48 @@ function insideStretch(
 }
 
 /**
+ * Starts output row y of augWarp or augWarpPair: stores the row's source position at u = 0
+ * (K_ROWX, K_ROWY) in WARP and returns the start of its inside stretch within [lo, hi) (see
+ * insideStretch; stretchEnd holds the end). par as augWarp's.
+ */
+function beginRow(
+  par: usize,
+  y: i32,
+  offX: i32,
+  offY: i32,
+  w: i32,
+  h: i32,
+  lo: i32,
+  hi: i32,
+  dx: usize,
+  dy: usize,
+  outW: i32,
+): i32 {
+  const cy: f32 = <f32>(h - 1) * 0.5;
+  const v: f32 = <f32>(y + offY) - cy;
+  const rowX: f32 = load<f32>(par, 4) * v + load<f32>(par, 8); // par[2] = tx + cx
+  const rowY: f32 = load<f32>(par, 16) * v + load<f32>(par, 20); // par[5] = ty + cy
+  v128.store(WARP, f32x4.splat(rowX), K_ROWX);
+  v128.store(WARP, f32x4.splat(rowY), K_ROWY);
+  const fieldRow = (<usize>y * <usize>outW) << 2;
+  const cx: f32 = <f32>(w - 1) * 0.5;
+  return insideStretch(
+    load<f32>(par, 0),
+    load<f32>(par, 12),
+    rowX,
+    rowY,
+    <f64>offX - <f64>cx,
+    w,
+    h,
+    lo,
+    hi,
+    dx != 0 ? dx + fieldRow : 0,
+    dy != 0 ? dy + fieldRow : 0,
+    outW,
+  );
+}
+
+/**
  * Groups x0 .. x1 - 4 of a row that insideStretch vouched for (every tap 1 px inside): the fast
  * paths of sampleLinear and sampleNearest alone, with no bounds test, in a small function of its
  * own so V8 keeps its values in registers. The nearest pixel is the bilinear top-left tap moved by
@@ -632,12 +674,7 @@ function warpImpl<T>(
   nearest: bool,
   constant: bool,
 ): void {
-  const b = load<f32>(par, 4);
-  const ox = load<f32>(par, 8); // tx + cx, rounded to f32 by the caller
-  const d = load<f32>(par, 16);
-  const oy = load<f32>(par, 20); // ty + cy
   const cval = load<f32>(par, 24);
-  const cy: f32 = <f32>(h - 1) * 0.5;
   warpConstants(par, w, h);
   const a = v128.load(WARP, K_A);
   const c = v128.load(WARP, K_C);
@@ -656,29 +693,12 @@ function warpImpl<T>(
   const hm1 = v128.load(WARP, K_HM1);
   const hasField = dx != 0;
   for (let y = 0; y < outH; y++) {
-    const v: f32 = <f32>(y + offY) - cy;
-    v128.store(WARP, f32x4.splat(b * v + ox), K_ROWX);
-    v128.store(WARP, f32x4.splat(d * v + oy), K_ROWY);
+    // The row's middle, where every group takes the fast path, runs in warpStretch.
+    const xs = beginRow(par, y, offX, offY, w, h, 0, outW, dx, dy, outW);
+    const xe = stretchEnd;
     const rowX = v128.load(WARP, K_ROWX);
     const rowY = v128.load(WARP, K_ROWY);
     const rowIdx = <usize>y * <usize>outW;
-    // The row's middle, where every group takes the fast path, runs in warpStretch.
-    const fieldRow = rowIdx << 2;
-    const xs = insideStretch(
-      f32x4.extract_lane(a, 0),
-      f32x4.extract_lane(c, 0),
-      f32x4.extract_lane(rowX, 0),
-      f32x4.extract_lane(rowY, 0),
-      <f64>offX - <f64>f32x4.extract_lane(cx, 0),
-      w,
-      h,
-      0,
-      outW,
-      hasField ? dx + fieldRow : 0,
-      hasField ? dy + fieldRow : 0,
-      outW,
-    );
-    const xe = stretchEnd;
     // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
     let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
     for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
@@ -806,14 +826,9 @@ export function augWarpPair(
   if ((dx == 0) != (dy == 0)) return E_ARGS;
   if (dx != 0 && (!inMemory(dx, outN * 4) || !inMemory(dy, outN * 4))) return E_MEMORY;
   const constant = boundary == 1;
-  const b = load<f32>(par, 4);
-  const ox = load<f32>(par, 8);
-  const d = load<f32>(par, 16);
-  const oy = load<f32>(par, 20);
   const cval = load<f32>(par, 24);
   const lval = load<f32>(par, 28);
   if (constant && !(lval >= 0 && lval <= 255 && lval == Mathf.floor(lval))) return E_ARGS;
-  const cy: f32 = <f32>(h - 1) * 0.5;
   warpConstants(par, w, h);
   const a = v128.load(WARP, K_A);
   const c = v128.load(WARP, K_C);
@@ -833,36 +848,20 @@ export function augWarpPair(
   const labEnd = labX + labW;
   const zero = v128.load(WARP, K_ZERO);
   for (let y = 0; y < outH; y++) {
-    const v: f32 = <f32>(y + offY) - cy;
-    v128.store(WARP, f32x4.splat(b * v + ox), K_ROWX);
-    v128.store(WARP, f32x4.splat(d * v + oy), K_ROWY);
+    const labRow = y >= labY && y < labY + labH;
+    // The row's middle, where every group takes the fast path, runs in warpStretch (with the label
+    // when the row has one: then the stretch stays within the label window).
+    const xs = labRow
+      ? beginRow(par, y, offX, offY, w, h, labX, labEnd, dx, dy, outW)
+      : beginRow(par, y, offX, offY, w, h, 0, outW, dx, dy, outW);
+    const xe = stretchEnd;
     const rowX = v128.load(WARP, K_ROWX);
     const rowY = v128.load(WARP, K_ROWY);
     const rowIdx = <usize>y * <usize>outW;
-    const labRow = y >= labY && y < labY + labH;
     // Label byte of image column 0 in this row (never dereferenced outside [labX, labEnd)).
     const labBase = dstLab + <usize>(y - labY) * <usize>labW - <usize>labX;
     // Output column x + l sits at u = x + offX + l - cx: exact in f32, so stepping by 4 is too.
     let u = f32x4.sub(f32x4.convert_i32x4_s(i32x4.add(i32x4.splat(offX), lane)), cx);
-    // The row's middle, where every group takes the fast path, runs in warpStretch.
-    const stretchLo = labRow ? labX : 0;
-    const stretchHi = labRow ? labEnd : outW;
-    const fieldRow = rowIdx << 2;
-    const xs = insideStretch(
-      f32x4.extract_lane(a, 0),
-      f32x4.extract_lane(c, 0),
-      f32x4.extract_lane(rowX, 0),
-      f32x4.extract_lane(rowY, 0),
-      <f64>offX - <f64>f32x4.extract_lane(cx, 0),
-      w,
-      h,
-      stretchLo,
-      stretchHi < outW ? stretchHi : outW,
-      dx != 0 ? dx + fieldRow : 0,
-      dy != 0 ? dy + fieldRow : 0,
-      outW,
-    );
-    const xe = stretchEnd;
     for (let x = 0; x < outW; x += 4, u = f32x4.add(u, four)) {
       if (x == xs && xs < xe) {
         warpStretch<f32>(img, w, dstImg, dx, dy, rowIdx, offX, xs, xe, false, lab, labBase, labRow);
