@@ -6,5 +6,7 @@ export { segmentContingency, scoresFromContingency, segmentationScores, vRand, v
 export type { SegmentContingency, SegmentationScores } from './randInfo.js';
 export { evaluateSegmentation, maximalScoresOverThresholds } from './evaluate.js';
 export type { SegmentationEvaluation, EvaluateOptions, ThresholdSweepOptions } from './evaluate.js';
+export { boundaryErrorProfile } from './boundaryErrors.js';
+export type { BoundaryErrorBand, BoundaryErrorProfile, BoundaryErrorOptions } from './boundaryErrors.js';
 export { MetricInputError } from './errors.js';
 export type { PixelArray } from './errors.js';

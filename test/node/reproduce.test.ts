@@ -12,6 +12,7 @@ import {
   reproduceIsbiCommand,
   runReproduceIsbi,
   summaryTable,
+  boundaryErrorLine,
 } from '../../src/node/reproduce/index.js';
 import type { ReproduceIsbiOptions, ReproduceIsbiResult } from '../../src/node/reproduce/index.js';
 
@@ -227,6 +228,15 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     }
     const summary = JSON.parse(readFileSync(r.files.summary, 'utf8')) as ReproduceIsbiResult;
     expect(summary.full.meanIoU).toBe(r.full.meanIoU);
+    // The boundary-error bands account for every pixel and every error of the full slice.
+    expect(r.boundaryErrors.pixels).toBe(64 * 64);
+    expect(r.boundaryErrors.errors).toBe(Math.round((1 - r.full.pixelAccuracy) * 64 * 64));
+    expect(r.boundaryErrors.bands.reduce((a, b) => a + b.errors, 0)).toBe(r.boundaryErrors.errors);
+    // JSON has no Infinity: the last band ends at null in summary.json.
+    expect(summary.boundaryErrors).toEqual(JSON.parse(JSON.stringify(r.boundaryErrors)));
+    expect(summary.boundaryErrors.bands.at(-1)!.to).toBeNull();
+    expect(log).toContain(`Errors by distance to the true boundary: ${boundaryErrorLine(r.boundaryErrors)}.`);
+    expect(html).toContain('errors by distance to the true boundary');
     expect(log).toContain(summaryTable(r));
     expect(log).toMatch(/Wall time/);
   });
