@@ -46,6 +46,14 @@ function intArg(flag: string, v: string | undefined, min = 1): number {
   return n;
 }
 
+/** `v` as a finite number accepted by `ok` (throws `CliUsageError` naming `what` otherwise). */
+function numberArg(flag: string, v: string, ok: (x: number) => boolean, what: string): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || !ok(x))
+    throw new CliUsageError(`${flag} needs ${what}, got ${v}`);
+  return x;
+}
+
 /** `v` if it is one of `allowed` (throws `CliUsageError` otherwise). */
 function oneOf<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
   if (!allowed.includes(v as T)) {
@@ -108,14 +116,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       case '--loss':
         o.loss = oneOf(flag, value(), LOSS_PRESETS);
         break;
-      case '--dice': {
-        const v = value();
-        const x = Number(v);
-        if (v.trim() === '' || !Number.isFinite(x) || x < 0)
-          throw new CliUsageError(`--dice needs a number >= 0, got ${v}`);
-        o.dice = x;
+      case '--dice':
+        o.dice = numberArg(flag, value(), (x) => x >= 0, 'a number >= 0');
         break;
-      }
       case '--augment':
         o.augment = oneOf(flag, value(), AUGMENT_PRESETS);
         break;
@@ -137,22 +140,12 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       case '--batch':
         o.batchSize = intArg(flag, value());
         break;
-      case '--lr': {
-        const v = value();
-        const x = Number(v);
-        if (v.trim() === '' || !Number.isFinite(x) || x <= 0 || x > 1)
-          throw new CliUsageError(`--lr needs a number in (0, 1], got ${v}`);
-        o.learningRate = x;
+      case '--lr':
+        o.learningRate = numberArg(flag, value(), (x) => x > 0 && x <= 1, 'a number in (0, 1]');
         break;
-      }
-      case '--ema': {
-        const v = value();
-        const x = Number(v);
-        if (v.trim() === '' || !Number.isFinite(x) || x < 0 || x >= 1)
-          throw new CliUsageError(`--ema needs a number in [0, 1), got ${v}`);
-        o.weightAverage = x;
+      case '--ema':
+        o.weightAverage = numberArg(flag, value(), (x) => x >= 0 && x < 1, 'a number in [0, 1)');
         break;
-      }
       case '--cosine-steps':
         o.cosineSteps = intArg(flag, value(), 0);
         break;
