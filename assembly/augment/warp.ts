@@ -449,39 +449,41 @@ function slowLinear<T>(src: usize, w: i32, h: i32, ix: v128, iy: v128, constant:
 
 /** End (exclusive) of the stretch insideStretch found; its start is the return value. */
 let stretchEnd: i32 = 0;
-/** Field extremes of one row, for insideStretch: dx min, dx max, dy min, dy max. */
-const ROW_FIELD: usize = memory.data(16, 16);
+/** |dx| and |dy| bounds of one row (fieldReach), as f32 bit patterns. */
+let reachX: u32 = 0;
+let reachY: u32 = 0;
+/** Clears an f32x4's sign bits. */
+const ABS_MASK: usize = memory.data<i32>([0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff], 16);
 
 /**
- * Min and max of n floats at p into ROW_FIELD + o, or NaN if any is NaN. pmin/pmax are one
- * instruction each; f32x4.min/max's NaN-exact lowering made this scan cost half a warp.
+ * The largest |dx| and |dy| over n floats at dx and dy, as bit patterns in reachX and reachY. With
+ * the sign cleared, the unsigned order of the bits is the float order and infinities and NaNs sort
+ * above every finite value, so one and + one max_u per vector replace min, max and a NaN test.
  */
-function rangeOf(p: usize, n: i32, o: usize): void {
-  let lo = v128.load(p);
-  let hi = lo;
-  let nan = f32x4.ne(lo, lo);
-  const end = (<usize>(n & ~3)) << 2;
-  for (let q: usize = 16; q < end; q += 16) {
-    const v = v128.load(p + q);
-    lo = f32x4.pmin(lo, v);
-    hi = f32x4.pmax(hi, v);
-    nan = v128.or(nan, f32x4.ne(v, v));
+function fieldReach(dx: usize, dy: usize, n: i32): void {
+  const mask = v128.load(ABS_MASK);
+  let mx = i32x4.splat(0);
+  let my = mx;
+  const bytes = (<usize>n) << 2;
+  const end = bytes & ~(<usize>15);
+  for (let q: usize = 0; q < end; q += 16) {
+    mx = i32x4.max_u(mx, v128.and(v128.load(dx + q), mask));
+    my = i32x4.max_u(my, v128.and(v128.load(dy + q), mask));
   }
-  let mn = Mathf.min(
-    Mathf.min(f32x4.extract_lane(lo, 0), f32x4.extract_lane(lo, 1)),
-    Mathf.min(f32x4.extract_lane(lo, 2), f32x4.extract_lane(lo, 3)),
+  let rx = max<u32>(
+    max<u32>(i32x4.extract_lane(mx, 0), i32x4.extract_lane(mx, 1)),
+    max<u32>(i32x4.extract_lane(mx, 2), i32x4.extract_lane(mx, 3)),
   );
-  let mx = Mathf.max(
-    Mathf.max(f32x4.extract_lane(hi, 0), f32x4.extract_lane(hi, 1)),
-    Mathf.max(f32x4.extract_lane(hi, 2), f32x4.extract_lane(hi, 3)),
+  let ry = max<u32>(
+    max<u32>(i32x4.extract_lane(my, 0), i32x4.extract_lane(my, 1)),
+    max<u32>(i32x4.extract_lane(my, 2), i32x4.extract_lane(my, 3)),
   );
-  for (let q = end; q < (<usize>n) << 2; q += 4) {
-    mn = Mathf.min(mn, load<f32>(p + q));
-    mx = Mathf.max(mx, load<f32>(p + q));
+  for (let q = end; q < bytes; q += 4) {
+    rx = max<u32>(rx, load<u32>(dx + q) & 0x7fffffff);
+    ry = max<u32>(ry, load<u32>(dy + q) & 0x7fffffff);
   }
-  if (v128.any_true(nan)) mn = NaN;
-  store<f32>(ROW_FIELD + o, mn);
-  store<f32>(ROW_FIELD + o, mx, 4);
+  reachX = rx;
+  reachY = ry;
 }
 
 /**
@@ -504,8 +506,8 @@ function clipLinear(k: f64, r: f64, lo: f64, hi: f64): void {
 
 /**
  * The stretch of a row of augWarp or augWarpPair whose groups all take the fast path: every tap of every
- * lane inside the image by a margin of 1 px, whatever the field does within its extremes over the
- * row, and every group whole and within [lo, hi) (the pair's label window, or the row). u0 is the u of
+ * lane inside the image by a margin of 1 px, for any displacement within the row's largest |dx| and
+ * |dy| (fieldReach), and every group whole and within [lo, hi) (the pair's label window, or the row). u0 is the u of
  * column 0. Returns the first column (a multiple of 4) and sets stretchEnd; an empty stretch has
  * stretchEnd <= start.
  */
@@ -531,14 +533,13 @@ function insideStretch(
   let dyMin: f64 = 0;
   let dyMax: f64 = 0;
   if (dx != 0) {
-    if (n < 4) return 0;
-    rangeOf(dx, n, 0);
-    rangeOf(dy, n, 8);
-    dxMin = load<f32>(ROW_FIELD, 0);
-    dxMax = load<f32>(ROW_FIELD, 4);
-    dyMin = load<f32>(ROW_FIELD, 8);
-    dyMax = load<f32>(ROW_FIELD, 12);
-    if (isNaN(dxMin + dxMax + dyMin + dyMax)) return 0;
+    fieldReach(dx, dy, n);
+    // A NaN or infinite displacement in the row: no stretch.
+    if (reachX >= 0x7f800000 || reachY >= 0x7f800000) return 0;
+    dxMax = reinterpret<f32>(reachX);
+    dyMax = reinterpret<f32>(reachY);
+    dxMin = -dxMax;
+    dyMin = -dyMax;
   }
   uLo = -1e9;
   uHi = 1e9;

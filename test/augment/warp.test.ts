@@ -89,6 +89,27 @@ describe('augment/warp', () => {
     }
   });
 
+  it('equals the reference when some rows of the field hold NaN, infinities or huge values (the row bound)', () => {
+    const w = 67;
+    const h = 40;
+    const img = noise(41, w * h, -1, 1);
+    const lab = labels(41, w * h, 9);
+    const { dx, dy } = elasticField(w, h, { alpha: 40, sigma: 4, seed: 3 });
+    const bad = [NaN, Infinity, -Infinity, 3e38, -1e30, 70, -70];
+    bad.forEach((v, k) => {
+      dx[(3 + 5 * k) * w + 7 * k + 1] = v;
+      dy[(4 + 5 * k) * w + 60 - 3 * k] = v;
+    });
+    const affine = [0.96, -0.2, 1.5, 0.2, 0.96, -2];
+    for (const boundary of ['reflect', 'constant'] as const) {
+      for (const interpolation of ['linear', 'nearest'] as const) {
+        const o = { affine, dx, dy, boundary, interpolation, constant: 5 };
+        expect(warp(img, w, h, o), `f32 ${boundary} ${interpolation}`).toEqual(warpJs(img, w, h, o));
+        expect(warp(lab, w, h, o), `u8 ${boundary} ${interpolation}`).toEqual(warpJs(lab, w, h, o));
+      }
+    }
+  });
+
   it('linear is bilinear to 1e-5 against a plain f64 scalar reference', () => {
     const w = 61;
     const h = 45;

@@ -29,6 +29,26 @@ describe('augment/warpPair', () => {
     }
   });
 
+  it('equals the reference when some rows of the field hold NaN, infinities or huge values', () => {
+    const w = 67;
+    const h = 40;
+    const img = noise(43, w * h, -1, 1);
+    const lab = labels(43, w * h, 9);
+    const { dx, dy } = elasticField(w, h, { alpha: 40, sigma: 4, seed: 4 });
+    [NaN, Infinity, -Infinity, 3e38, -1e30, 70, -70].forEach((v, k) => {
+      dx[(2 + 5 * k) * w + 9 * k + 2] = v;
+      dy[(5 + 5 * k) * w + 62 - 4 * k] = v;
+    });
+    const base = { dx, dy, affine: [0.96, 0.2, -1.5, -0.2, 0.96, 2] };
+    for (const boundary of ['reflect', 'constant'] as const) {
+      const got = warpPair(img, lab, w, h, { ...base, boundary, constant: 0.5, labelConstant: 3 });
+      const io = { ...base, boundary, constant: 0.5, interpolation: 'linear' as const };
+      const lo = { ...base, boundary, constant: 3, interpolation: 'nearest' as const };
+      expect(got.image, boundary).toEqual(warpJs(img, w, h, io));
+      expect(got.label, boundary).toEqual(warpJs(lab, w, h, lo));
+    }
+  });
+
   it.skipIf(!HAVE_ISBI)('equals the two warps on an ISBI slice with an elastic field and a rotation', () => {
     const { image, label, width: w, height: h } = isbiSlice(3);
     const f = elasticField(w, h, { alpha: 250, sigma: 11, seed: 5 });
