@@ -220,40 +220,28 @@ export interface WarpKernelParams {
   constant: boolean;
 }
 
-function runWarp<T extends Float32Array | Uint8Array>(
-  s: Scope,
-  src: T,
-  w: number,
-  h: number,
+/**
+ * Output rows per kernel call when a warp's field comes from JS: about 64 KB of each field
+ * component. A band's field is copied in and its output copied out while they are still in
+ * cache; whole-image copies sent the 2 MB field of a 512² pair through memory once more per
+ * call. One band when offY + the rows could leave the kernel's offset range.
+ */
+export function bandRows(outW: number, outH: number, offY: number): number {
+  if (Math.abs(offY) + outH > 1 << 20) return outH;
+  return Math.max(1, Math.min(outH, Math.floor(16384 / outW)));
+}
+
+/** Copies `len` floats of dx and dy from element `at` into the band buffers at dxp and dyp. */
+function copyFieldBand(
   dxp: number,
   dyp: number,
-  p: WarpKernelParams,
-  out?: T,
-): T {
-  const isF32 = src instanceof Float32Array;
-  const ctor = isF32 ? Float32Array : Uint8Array;
-  const sp = s.input(src);
-  const n = p.outW * p.outH;
-  const dp = s.alloc(n * ctor.BYTES_PER_ELEMENT);
-  const pp = s.input(p.par);
-  const status = kernel<WarpFn>('augWarp')(
-    isF32 ? 0 : 1,
-    sp,
-    w,
-    h,
-    dp,
-    p.outW,
-    p.outH,
-    p.offX,
-    p.offY,
-    dxp,
-    dyp,
-    pp,
-    p.nearest ? 1 : 0,
-    p.constant ? 1 : 0,
-  );
-  check(status, 'augWarp');
-  return out ? copyInto(out, dp, n) : (copyOut(ctor, dp, n) as T);
+  dx: Float32Array,
+  dy: Float32Array,
+  at: number,
+  len: number,
+): void {
+  view(Float32Array, dxp, len).set(dx.subarray(at, at + len));
+  view(Float32Array, dyp, len).set(dy.subarray(at, at + len));
 }
 
 /** Warps a f32 or u8 image in WASM; dx/dy (outW*outH each) are optional; `out` receives the result. */
@@ -267,9 +255,42 @@ export function warpWasm<T extends Float32Array | Uint8Array>(
   out?: T,
 ): T {
   return withScope((s) => {
-    const dxp = dx ? s.input(dx) : 0;
-    const dyp = dy ? s.input(dy) : 0;
-    return runWarp(s, src, w, h, dxp, dyp, p, out);
+    const isF32 = src instanceof Float32Array;
+    const ctor = isF32 ? Float32Array : Uint8Array;
+    // The whole source goes in first, so `out` may be `src` itself.
+    const sp = s.input(src);
+    const pp = s.input(p.par);
+    const res = (out ?? new ctor(p.outW * p.outH)) as T;
+    const rows = bandRows(p.outW, p.outH, p.offY);
+    const dxp = dx ? s.alloc(rows * p.outW * 4) : 0;
+    const dyp = dy ? s.alloc(rows * p.outW * 4) : 0;
+    const dp = s.alloc(rows * p.outW * ctor.BYTES_PER_ELEMENT);
+    const run = kernel<WarpFn>('augWarp');
+    for (let y0 = 0; y0 < p.outH; y0 += rows) {
+      const bh = Math.min(rows, p.outH - y0);
+      const at = y0 * p.outW;
+      const len = bh * p.outW;
+      if (dx && dy) copyFieldBand(dxp, dyp, dx, dy, at, len);
+      const status = run(
+        isF32 ? 0 : 1,
+        sp,
+        w,
+        h,
+        dp,
+        p.outW,
+        bh,
+        p.offX,
+        p.offY + y0,
+        dxp,
+        dyp,
+        pp,
+        p.nearest ? 1 : 0,
+        p.constant ? 1 : 0,
+      );
+      check(status, 'augWarp');
+      copyInto(res.subarray(at, at + len), dp, len);
+    }
+    return res;
   });
 }
 
@@ -308,61 +329,62 @@ export interface WarpPairOut {
   label: Uint8Array;
 }
 
-/**
- * augWarpPair on buffers already in WASM memory (dx = dy = 0: no field); `imageP.par` carries 8
- * floats (augWarp's 7 and the label's constant). Results go to `out` or to new arrays.
- */
-function runWarpPair(
-  s: Scope,
-  image: Float32Array,
-  label: Uint8Array,
+/** Pointers of a pair warp's inputs and outputs in WASM memory (dx = dy = 0: no field). */
+interface PairBuffers {
+  image: number;
+  label: number;
+  dstImage: number;
+  dstLabel: number;
+  dx: number;
+  dy: number;
+  par: number;
+}
+
+/** One augWarpPair call: `fh` output rows from row offset `offY`, the label in window `lab`. */
+function callWarpPair(
+  b: PairBuffers,
   w: number,
   h: number,
-  dx: number,
-  dy: number,
   imageP: WarpKernelParams,
+  fh: number,
+  offY: number,
   lab: LabelWindow,
-  out?: WarpPairOut,
-): WarpPairOut {
-  if (imageP.par.length !== 8)
-    throw new AugmentKernelError(`augWarpPair: par needs 8 floats, got ${imageP.par.length}`);
-  const fw = imageP.outW;
-  const fh = imageP.outH;
-  const ip = s.input(image);
-  const lp = s.input(label);
-  const dImg = s.alloc(fw * fh * 4);
-  const dLab = s.alloc(lab.width * lab.height);
-  const pp = s.input(imageP.par);
+): void {
   const status = kernel<WarpPairFn>('augWarpPair')(
-    ip,
-    lp,
+    b.image,
+    b.label,
     w,
     h,
-    dImg,
-    fw,
+    b.dstImage,
+    imageP.outW,
     fh,
     imageP.offX,
-    imageP.offY,
-    dLab,
+    offY,
+    b.dstLabel,
     lab.x,
     lab.y,
     lab.width,
     lab.height,
-    dx,
-    dy,
-    pp,
+    b.dx,
+    b.dy,
+    b.par,
     imageP.constant ? 1 : 0,
   );
   check(status, 'augWarpPair');
-  const nl = lab.width * lab.height;
-  if (out) return { image: copyInto(out.image, dImg, fw * fh), label: copyInto(out.label, dLab, nl) };
-  return { image: copyOut(Float32Array, dImg, fw * fh), label: copyOut(Uint8Array, dLab, nl) };
+}
+
+/** The sources and `par` of a pair warp copied in (`imageP.par` carries augWarp's 7 floats and the label's constant). */
+function pairInputs(s: Scope, image: Float32Array, label: Uint8Array, imageP: WarpKernelParams) {
+  if (imageP.par.length !== 8)
+    throw new AugmentKernelError(`augWarpPair: par needs 8 floats, got ${imageP.par.length}`);
+  return { image: s.input(image), label: s.input(label), par: s.input(imageP.par) };
 }
 
 /**
  * Warps an image (linear) and its label (nearest) with one geometry in one pass: the field is
  * copied in once and each label pixel reuses the source position of its image pixel. Same
- * result as two warpWasm calls. dx/dy (outW*outH each) are optional.
+ * result as two warpWasm calls. dx/dy (outW*outH each) are optional. Runs in bands of rows, as
+ * warpWasm.
  */
 export function warpPairWasm(
   image: Float32Array,
@@ -375,10 +397,28 @@ export function warpPairWasm(
   out?: WarpPairOut,
 ): WarpPairOut {
   return withScope((s) => {
-    const dxp = dx ? s.input(dx) : 0;
-    const dyp = dy ? s.input(dy) : 0;
-    const lab = { x: 0, y: 0, width: imageP.outW, height: imageP.outH };
-    return runWarpPair(s, image, label, w, h, dxp, dyp, imageP, lab, out);
+    const fw = imageP.outW;
+    const fh = imageP.outH;
+    const src = pairInputs(s, image, label, imageP);
+    const res = out ?? { image: new Float32Array(fw * fh), label: new Uint8Array(fw * fh) };
+    const rows = bandRows(fw, fh, imageP.offY);
+    const b: PairBuffers = {
+      ...src,
+      dstImage: s.alloc(rows * fw * 4),
+      dstLabel: s.alloc(rows * fw),
+      dx: dx ? s.alloc(rows * fw * 4) : 0,
+      dy: dy ? s.alloc(rows * fw * 4) : 0,
+    };
+    for (let y0 = 0; y0 < fh; y0 += rows) {
+      const bh = Math.min(rows, fh - y0);
+      const at = y0 * fw;
+      const len = bh * fw;
+      if (dx && dy) copyFieldBand(b.dx, b.dy, dx, dy, at, len);
+      callWarpPair(b, w, h, imageP, bh, imageP.offY + y0, { x: 0, y: 0, width: fw, height: bh });
+      copyInto(res.image.subarray(at, at + len), b.dstImage, len);
+      copyInto(res.label.subarray(at, at + len), b.dstLabel, len);
+    }
+    return res;
   });
 }
 
@@ -403,7 +443,17 @@ export function elasticWarpPairWasm(
     const fw = imageP.outW;
     const fh = imageP.outH;
     if (field) [dx, dy] = runElasticField(s, fw, fh, field);
-    return runWarpPair(s, image, label, w, h, dx, dy, imageP, lab);
+    const src = pairInputs(s, image, label, imageP);
+    const b: PairBuffers = {
+      ...src,
+      dstImage: s.alloc(fw * fh * 4),
+      dstLabel: s.alloc(lab.width * lab.height),
+      dx,
+      dy,
+    };
+    callWarpPair(b, w, h, imageP, fh, imageP.offY, lab);
+    const nl = lab.width * lab.height;
+    return { image: copyOut(Float32Array, b.dstImage, fw * fh), label: copyOut(Uint8Array, b.dstLabel, nl) };
   });
 }
 

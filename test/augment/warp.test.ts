@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { warp, warpJs, elasticField, AugmentError, type WarpOptions } from '../../src/augment/index.js';
+import {
+  warp,
+  warpJs,
+  warpPair,
+  elasticField,
+  AugmentError,
+  type WarpOptions,
+} from '../../src/augment/index.js';
 import { Rng } from '../../src/random/index.js';
-import { HAVE_ISBI, isbiSlice, labels, maxAbsDiff, noise } from './helpers.js';
+import { HAVE_ISBI, isbiSlice, labels, maxAbsDiff, noise, sameBits } from './helpers.js';
 import { randomOptions } from './randomWarp.js';
 import { warpParams } from '../../src/augment/warp.js';
-import { elasticWarpPairWasm } from '../../src/kernels/augment.js';
+import { bandRows, elasticWarpPairWasm } from '../../src/kernels/augment.js';
 import { fieldNoiseStates } from '../../src/augment/fieldNoise.js';
 import { fieldPlan } from '../../src/augment/fieldPlan.js';
 
@@ -108,6 +115,49 @@ describe('augment/warp', () => {
         expect(warp(lab, w, h, o), `u8 ${boundary} ${interpolation}`).toEqual(warpJs(lab, w, h, o));
       }
     }
+  });
+
+  it('equals the reference when the output runs in several bands of rows (wide outputs), also in place', () => {
+    // bandRows gives 14 rows for an 1100-wide output: 3 bands for 37 rows, the last partial.
+    expect(bandRows(1100, 37, 0)).toBe(14);
+    expect(bandRows(1100, 37, (1 << 20) - 20)).toBe(37);
+    const w = 1000;
+    const h = 30;
+    const img = noise(61, w * h, -1, 2);
+    const lab = labels(61, w * h, 7);
+    for (const [outHeight, offsetY] of [
+      [37, -3],
+      [40, (1 << 20) - 20],
+    ] as const) {
+      const f = elasticField(1100, outHeight, { alpha: 30, sigma: 3, seed: 8 });
+      const base = {
+        ...f,
+        affine: [0.99, 0.1, 4, -0.1, 0.99, 2],
+        outWidth: 1100,
+        outHeight,
+        offsetX: -50,
+        offsetY,
+      };
+      for (const interpolation of ['linear', 'nearest'] as const) {
+        const o = { ...base, interpolation };
+        const what = `${interpolation} offsetY ${offsetY}`;
+        expect(sameBits(warp(img, w, h, o), warpJs(img, w, h, o)), what).toBe('same');
+        expect(sameBits(warp(lab, w, h, o), warpJs(lab, w, h, o)), what).toBe('same');
+      }
+      const pair = warpPair(img, lab, w, h, base);
+      expect(sameBits(pair.image, warpJs(img, w, h, { ...base, interpolation: 'linear' }))).toBe('same');
+      expect(sameBits(pair.label, warpJs(lab, w, h, { ...base, interpolation: 'nearest' }))).toBe('same');
+    }
+    // In place with several bands: the field is read band by band, the source whole first.
+    const sq = 300;
+    const a = noise(62, sq * sq, 0, 1);
+    const f = elasticField(sq, sq, { alpha: 50, sigma: 5, seed: 9 });
+    const o = { ...f, affine: [0.9, 0.3, 2, -0.3, 0.9, -1] };
+    const want = warpJs(a, sq, sq, o);
+    expect(sameBits(warp(a, sq, sq, { ...o, out: a }), want)).toBe('same');
+    // The field itself as the output: later bands must still read the field as it was.
+    const dx = f.dx.slice();
+    expect(sameBits(warp(dx, sq, sq, { ...o, dx, out: dx }), warpJs(f.dx, sq, sq, o))).toBe('same');
   });
 
   it('linear is bilinear to 1e-5 against a plain f64 scalar reference', () => {
