@@ -209,9 +209,11 @@ for (const [name, w, j] of rows) {
 }
 
 // This VM flips between a fast state and one about 1.5× slower every few seconds, and a row above is
-// timed within a second or two, so its median depends on the state it met. Here the three ways of
+// timed within a second or two, so its median depends on the state it met. Here the ways of
 // warping one image+label pair run in turn for 15 one-second windows; each window's median shows
-// the spread. (No JS baseline runs here, so its garbage is not collected during these calls.)
+// the spread, and its correlation with a fresh-memory probe in the same windows shows how much of
+// it is the cost of new pages. (No JS baseline runs here, so its garbage is not collected during
+// these calls.)
 const WINDOWS = 15;
 const pairWays: [string, Fn][] = [
   [
@@ -229,8 +231,20 @@ const pairWays: [string, Fn][] = [
       warpPair(image, label, W, H, { ...f, affine });
     },
   ],
+  [
+    'the same into reused arrays (`out`)',
+    (i) => {
+      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
+      warp(image, W, H, { ...f, affine, interpolation: 'linear', out: reuse.image });
+      warp(label, W, H, { ...f, affine, interpolation: 'nearest', out: reuse.label });
+    },
+  ],
   ['augment (fused)', (i) => augment({ image, label, width: W, height: H }, elasticOnly, i)],
+  // Not a way to warp: the machine's cost of 1 MB of fresh memory (page faults), for comparison.
+  // The public API's first way returns 3.25 MB of new arrays per pair.
+  ['probe: a new 1 MB Float32Array, filled', () => new Float32Array(W * H).fill(1)],
 ];
+const PROBE = pairWays.length - 1;
 const windowMedians = pairWays.map((): number[] => []);
 for (let win = 0, i = 0; win < WINDOWS; win++) {
   const times = pairWays.map((): number[] => []);
@@ -244,10 +258,28 @@ for (let win = 0, i = 0; win < WINDOWS; win++) {
   }
   times.forEach((t, k) => windowMedians[k]!.push(summary(t).median));
 }
+/** Pearson correlation of two equally long series. */
+function correlation(a: number[], b: number[]): number {
+  const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+  const ma = mean(a);
+  const mb = mean(b);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  a.forEach((x, i) => {
+    ab += (x - ma) * (b[i]! - mb);
+    aa += (x - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  });
+  return ab / Math.sqrt(aa * bb);
+}
+
 console.log(`\nOne image+label pair, median ms per one-second window (${WINDOWS} windows, sorted):\n`);
-console.log('| way | window medians | windows ≤ 5 ms |');
-console.log('| --- | --- | ---: |');
+console.log('| way | window medians | windows ≤ 5 ms | r with the fresh-memory probe |');
+console.log('| --- | --- | ---: | ---: |');
 pairWays.forEach(([name], k) => {
-  const v = windowMedians[k]!.sort((a, b) => a - b);
-  console.log(`| ${name} | ${v.map(fmt).join(' ')} | ${v.filter((x) => x <= 5).length} of ${WINDOWS} |`);
+  const r = k === PROBE ? '–' : correlation(windowMedians[k]!, windowMedians[PROBE]!).toFixed(2);
+  const v = [...windowMedians[k]!].sort((a, b) => a - b);
+  const within = k === PROBE ? '–' : `${v.filter((x) => x <= 5).length} of ${WINDOWS}`;
+  console.log(`| ${name} | ${v.map(fmt).join(' ')} | ${within} | ${r} |`);
 });
