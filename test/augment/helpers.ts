@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/random/index.js';
 import { decodeTiff } from '../../src/tiff/index.js';
+import { elasticField } from '../../src/augment/index.js';
 
 const DATA = '../../../shared/data/isbi2012/';
 export const ISBI_VOLUME = fileURLToPath(new URL(DATA + 'train-volume.tif', import.meta.url));
@@ -38,6 +39,28 @@ export function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): string {
     if (!Object.is(a[i], b[i])) return `first difference at ${i}: ${a[i]} and ${b[i]}`;
   }
   return 'same';
+}
+
+/**
+ * A 67x40 case for the warps' row bound: noise, labels and an elastic field whose rows 2..37 hold,
+ * one per row and column, NaN, +-Infinity, huge and large displacements for dx and for dy.
+ */
+export function badFieldCase(seed: number): {
+  w: number;
+  h: number;
+  img: Float32Array;
+  lab: Uint8Array;
+  dx: Float32Array;
+  dy: Float32Array;
+} {
+  const w = 67;
+  const h = 40;
+  const { dx, dy } = elasticField(w, h, { alpha: 40, sigma: 4, seed });
+  [NaN, Infinity, -Infinity, 3e38, -1e30, 70, -70].forEach((v, k) => {
+    dx[(2 + 5 * k) * w + 9 * k + 2] = v;
+    dy[(5 + 5 * k) * w + 62 - 4 * k] = v;
+  });
+  return { w, h, img: noise(seed, w * h, -1, 1), lab: labels(seed, w * h, 9), dx, dy };
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -8,7 +8,7 @@ import {
   type WarpOptions,
 } from '../../src/augment/index.js';
 import { Rng } from '../../src/random/index.js';
-import { HAVE_ISBI, isbiSlice, labels, maxAbsDiff, noise, sameBits } from './helpers.js';
+import { HAVE_ISBI, badFieldCase, isbiSlice, labels, maxAbsDiff, noise, sameBits } from './helpers.js';
 import { randomOptions } from './randomWarp.js';
 import { warpParams } from '../../src/augment/warp.js';
 import { bandRows, elasticWarpPairWasm } from '../../src/kernels/augment.js';
@@ -97,16 +97,7 @@ describe('augment/warp', () => {
   });
 
   it('equals the reference when some rows of the field hold NaN, infinities or huge values (the row bound)', () => {
-    const w = 67;
-    const h = 40;
-    const img = noise(41, w * h, -1, 1);
-    const lab = labels(41, w * h, 9);
-    const { dx, dy } = elasticField(w, h, { alpha: 40, sigma: 4, seed: 3 });
-    const bad = [NaN, Infinity, -Infinity, 3e38, -1e30, 70, -70];
-    bad.forEach((v, k) => {
-      dx[(3 + 5 * k) * w + 7 * k + 1] = v;
-      dy[(4 + 5 * k) * w + 60 - 3 * k] = v;
-    });
+    const { w, h, img, lab, dx, dy } = badFieldCase(3);
     const affine = [0.96, -0.2, 1.5, 0.2, 0.96, -2];
     for (const boundary of ['reflect', 'constant'] as const) {
       for (const interpolation of ['linear', 'nearest'] as const) {
