@@ -455,6 +455,14 @@ let reachY: u32 = 0;
 /** Clears an f32x4's sign bits. */
 const ABS_MASK: usize = memory.data<i32>([0x7fffffff, 0x7fffffff, 0x7fffffff, 0x7fffffff], 16);
 
+/** The largest of an i32x4's lanes, unsigned. */
+function maxLaneU(v: v128): u32 {
+  return max<u32>(
+    max<u32>(i32x4.extract_lane(v, 0), i32x4.extract_lane(v, 1)),
+    max<u32>(i32x4.extract_lane(v, 2), i32x4.extract_lane(v, 3)),
+  );
+}
+
 /**
  * The largest |dx| and |dy| over n floats at dx and dy, as bit patterns in reachX and reachY. With
  * the sign cleared, the unsigned order of the bits is the float order and infinities and NaNs sort
@@ -470,14 +478,8 @@ function fieldReach(dx: usize, dy: usize, n: i32): void {
     mx = i32x4.max_u(mx, v128.and(v128.load(dx + q), mask));
     my = i32x4.max_u(my, v128.and(v128.load(dy + q), mask));
   }
-  let rx = max<u32>(
-    max<u32>(i32x4.extract_lane(mx, 0), i32x4.extract_lane(mx, 1)),
-    max<u32>(i32x4.extract_lane(mx, 2), i32x4.extract_lane(mx, 3)),
-  );
-  let ry = max<u32>(
-    max<u32>(i32x4.extract_lane(my, 0), i32x4.extract_lane(my, 1)),
-    max<u32>(i32x4.extract_lane(my, 2), i32x4.extract_lane(my, 3)),
-  );
+  let rx = maxLaneU(mx);
+  let ry = maxLaneU(my);
   for (let q = end; q < bytes; q += 4) {
     rx = max<u32>(rx, load<u32>(dx + q) & 0x7fffffff);
     ry = max<u32>(ry, load<u32>(dy + q) & 0x7fffffff);
@@ -528,23 +530,20 @@ function insideStretch(
   stretchEnd = 0;
   // A NaN or infinite map fails the fast path's test everywhere: no stretch.
   if (!isFinite(a) || !isFinite(c) || !isFinite(rowX) || !isFinite(rowY)) return 0;
-  let dxMin: f64 = 0;
-  let dxMax: f64 = 0;
-  let dyMin: f64 = 0;
-  let dyMax: f64 = 0;
+  // The row's largest |dx| and |dy|: taps move at most that far either way.
+  let rx: f64 = 0;
+  let ry: f64 = 0;
   if (dx != 0) {
     fieldReach(dx, dy, n);
     // A NaN or infinite displacement in the row: no stretch.
     if (reachX >= 0x7f800000 || reachY >= 0x7f800000) return 0;
-    dxMax = reinterpret<f32>(reachX);
-    dyMax = reinterpret<f32>(reachY);
-    dxMin = -dxMax;
-    dyMin = -dyMax;
+    rx = reinterpret<f32>(reachX);
+    ry = reinterpret<f32>(reachY);
   }
   uLo = -1e9;
   uHi = 1e9;
-  clipLinear(a, rowX, 1 - dxMin, <f64>w - 2 - dxMax);
-  clipLinear(c, rowY, 1 - dyMin, <f64>h - 2 - dyMax);
+  clipLinear(a, rowX, 1 + rx, <f64>w - 2 - rx);
+  clipLinear(c, rowY, 1 + ry, <f64>h - 2 - ry);
   if (!(uLo <= uHi)) return 0;
   // Group x covers u0 + x .. u0 + x + 3.
   const first = Math.max(Math.ceil(uLo - u0), <f64>lo);

@@ -231,6 +231,22 @@ export function bandRows(outW: number, outH: number, offY: number): number {
   return Math.max(1, Math.min(outH, Math.floor(16384 / outW)));
 }
 
+/**
+ * Calls `fn` for each band of `rows` output rows: its first row y0, its height, and its first element
+ * and length in an `outW`-wide output.
+ */
+function eachBand(
+  rows: number,
+  outW: number,
+  outH: number,
+  fn: (y0: number, bh: number, at: number, len: number) => void,
+): void {
+  for (let y0 = 0; y0 < outH; y0 += rows) {
+    const bh = Math.min(rows, outH - y0);
+    fn(y0, bh, y0 * outW, bh * outW);
+  }
+}
+
 /** Copies `len` floats of dx and dy from element `at` into the band buffers at dxp and dyp. */
 function copyFieldBand(
   dxp: number,
@@ -266,10 +282,7 @@ export function warpWasm<T extends Float32Array | Uint8Array>(
     const dyp = dy ? s.alloc(rows * p.outW * 4) : 0;
     const dp = s.alloc(rows * p.outW * ctor.BYTES_PER_ELEMENT);
     const run = kernel<WarpFn>('augWarp');
-    for (let y0 = 0; y0 < p.outH; y0 += rows) {
-      const bh = Math.min(rows, p.outH - y0);
-      const at = y0 * p.outW;
-      const len = bh * p.outW;
+    eachBand(rows, p.outW, p.outH, (y0, bh, at, len) => {
       if (dx && dy) copyFieldBand(dxp, dyp, dx, dy, at, len);
       const status = run(
         isF32 ? 0 : 1,
@@ -289,7 +302,7 @@ export function warpWasm<T extends Float32Array | Uint8Array>(
       );
       check(status, 'augWarp');
       copyInto(res.subarray(at, at + len), dp, len);
-    }
+    });
     return res;
   });
 }
@@ -409,15 +422,12 @@ export function warpPairWasm(
       dx: dx ? s.alloc(rows * fw * 4) : 0,
       dy: dy ? s.alloc(rows * fw * 4) : 0,
     };
-    for (let y0 = 0; y0 < fh; y0 += rows) {
-      const bh = Math.min(rows, fh - y0);
-      const at = y0 * fw;
-      const len = bh * fw;
+    eachBand(rows, fw, fh, (y0, bh, at, len) => {
       if (dx && dy) copyFieldBand(b.dx, b.dy, dx, dy, at, len);
       callWarpPair(b, w, h, imageP, bh, imageP.offY + y0, { x: 0, y: 0, width: fw, height: bh });
       copyInto(res.image.subarray(at, at + len), b.dstImage, len);
       copyInto(res.label.subarray(at, at + len), b.dstLabel, len);
-    }
+    });
     return res;
   });
 }
