@@ -1,6 +1,7 @@
 // Augmentation benchmark on a 512x512 ISBI slice and its label, single thread: WASM kernels
 // against their plain-TS references, medians and ratios from the same run.
 // Run: npm run bench:augment   (npx vite-node bench/augment.bench.ts)
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -46,8 +47,8 @@ function summary(t: number[]): Timing {
 
 /**
  * Times each function `runs` times, interleaved in rounds (one round: each function's share of its
- * runs in turn), after two warm-up calls each. This VM flips between a fast state and one about
- * 1.6× slower every few seconds; interleaving gives the functions of a row (WASM and its JS
+ * runs in turn), after two warm-up calls each. The VM of 2026-11-26/27 flipped between a fast state and
+ * one about 1.6× slower every few seconds; interleaving gives the functions of a row (WASM and its JS
  * baseline, say) the same mix of states, so their ratio does not depend on when each was timed.
  * Each function's share in a round starts with one untimed call: the first WASM call after a JS
  * baseline call (tens of MB of garbage, a cold cache) ran 0.8 ms slower than the ones after it
@@ -208,8 +209,8 @@ for (const [name, w, j] of rows) {
   console.log(`| ${name} | ${cell(w)} | ${cell(j)} | ${ratio} |`);
 }
 
-// This VM flips between a fast state and one about 1.5× slower every few seconds, and a row above is
-// timed within a second or two, so its median depends on the state it met. Here the ways of
+// A VM may flip between a fast state and one about 1.5× slower every few seconds (the one of 2026-11-26/27
+// did), and a row above is timed within a second or two, so its median depends on the state it met. Here the ways of
 // warping one image+label pair run in turn for 15 one-second windows; each window's median shows
 // the spread, and its correlation with a fresh-memory probe in the same windows shows how much of
 // it is the cost of new pages. (No JS baseline runs here, so its garbage is not collected during
@@ -283,3 +284,26 @@ pairWays.forEach(([name], k) => {
   const within = k === PROBE ? '–' : `${v.filter((x) => x <= 5).length} of ${WINDOWS}`;
   console.log(`| ${name} | ${v.map(fmt).join(' ')} | ${within} | ${r} |`);
 });
+
+/**
+ * The issue's yardstick, timed in this run when python3 with numpy and scipy is present: the first
+ * row's work in scipy (bench/reference/augment_scipy.py). Its time tells how fast this machine is
+ * compared with other machines where the same bench ran. Returns undefined without scipy.
+ */
+function scipyReference(runs: number): Timing | undefined {
+  const header = Buffer.alloc(44);
+  [W, H, runs].forEach((v, i) => header.writeUInt32LE(v, 4 * i));
+  [ALPHA, SIGMA, ...affine].forEach((v, i) => header.writeFloatLE(v, 12 + 4 * i));
+  const input = Buffer.concat([header, Buffer.from(image.buffer, image.byteOffset, image.byteLength), label]);
+  const script = fileURLToPath(new URL('reference/augment_scipy.py', import.meta.url));
+  const r = spawnSync('python3', [script], { input, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) return undefined;
+  return JSON.parse(r.stdout) as Timing;
+}
+const scipy = scipyReference(15);
+if (scipy) {
+  console.log(
+    `\nscipy (gaussian_filter + map_coordinates, python3, same run): ${cell(scipy)} ms for the first row's work; ` +
+      `WASM first row ${fmt(head!.median)} ms, ${(scipy.median / head!.median).toFixed(1)}× faster.`,
+  );
+} else console.log('\nscipy reference skipped: python3 with numpy and scipy not found');
