@@ -95,30 +95,32 @@ function row(name: string, wasm: Fn, js?: Fn): void {
 
 // The headline: one image+label pair, elastic field + two warps; then the same with warpPair (one
 // pass for image and label, the field copied to WASM once), and the same into reused arrays (the
-// `out` options: a fresh 1 MB Float32Array costs ~0.1 ms to allocate but ~0.8 ms to fill on this VM
-// (page faults), so a training loop that reuses its buffers sees that row). The plain-TS reference
+// `out` options: filling a fresh 1 MB Float32Array cost 0.1–1.1 ms on the VMs measured, mostly
+// page faults, so a training loop that reuses its buffers sees that row). The plain-TS reference
 // has no pair form, so the JS of the first two rows is the same code: all four run interleaved.
 const reuse = {
   field: { dx: new Float32Array(W * H), dy: new Float32Array(W * H) },
   image: new Float32Array(W * H),
   label: new Uint8Array(W * H),
 };
+/** The first row: elastic field + two warps through the public API, new arrays each call. */
+const twoWarps: Fn = (i) => {
+  const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
+  warp(image, W, H, { ...f, affine, interpolation: 'linear' });
+  warp(label, W, H, { ...f, affine, interpolation: 'nearest' });
+};
+const withPair: Fn = (i) => {
+  const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
+  warpPair(image, label, W, H, { ...f, affine });
+};
+const intoReused: Fn = (i) => {
+  const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
+  warp(image, W, H, { ...f, affine, interpolation: 'linear', out: reuse.image });
+  warp(label, W, H, { ...f, affine, interpolation: 'nearest', out: reuse.label });
+};
 const [head, pair, headJs, reused, reusedJs] = interleaved([
-  [
-    (i) => {
-      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
-      warp(image, W, H, { ...f, affine, interpolation: 'linear' });
-      warp(label, W, H, { ...f, affine, interpolation: 'nearest' });
-    },
-    WASM_RUNS,
-  ],
-  [
-    (i) => {
-      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
-      warpPair(image, label, W, H, { ...f, affine });
-    },
-    WASM_RUNS,
-  ],
+  [twoWarps, WASM_RUNS],
+  [withPair, WASM_RUNS],
   [
     (i) => {
       const f = elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
@@ -127,14 +129,7 @@ const [head, pair, headJs, reused, reusedJs] = interleaved([
     },
     JS_RUNS,
   ],
-  [
-    (i) => {
-      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
-      warp(image, W, H, { ...f, affine, interpolation: 'linear', out: reuse.image });
-      warp(label, W, H, { ...f, affine, interpolation: 'nearest', out: reuse.label });
-    },
-    WASM_RUNS,
-  ],
+  [intoReused, WASM_RUNS],
   [
     (i) => {
       const f = elasticFieldJs(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
@@ -153,9 +148,8 @@ const elasticOnly: AugmentConfig = {
   ...noAugmentConfig(),
   elastic: { enabled: true, p: 1, alpha: [ALPHA, ALPHA], sigma: [SIGMA, SIGMA] },
 };
-row('augment(sample), elastic only (fused: field never leaves WASM)', (i) =>
-  augment({ image, label, width: W, height: H }, elasticOnly, i),
-);
+const fused: Fn = (i) => augment({ image, label, width: W, height: H }, elasticOnly, i);
+row('augment(sample), elastic only (fused: field never leaves WASM)', fused);
 
 for (const sigma of [1, 10, 20]) {
   row(
@@ -209,38 +203,18 @@ for (const [name, w, j] of rows) {
   console.log(`| ${name} | ${cell(w)} | ${cell(j)} | ${ratio} |`);
 }
 
-// A VM may flip between a fast state and one about 1.5× slower every few seconds (the one of 2026-11-26/27
-// did), and a row above is timed within a second or two, so its median depends on the state it met. Here the ways of
-// warping one image+label pair run in turn for 15 one-second windows; each window's median shows
-// the spread, and its correlation with a fresh-memory probe in the same windows shows how much of
-// it is the cost of new pages. (No JS baseline runs here, so its garbage is not collected during
-// these calls.)
+// A VM may flip between a fast state and one about 1.5× slower every few seconds (the one of
+// 2026-11-26/27 did), and a row above is timed within a second or two, so its median depends on the
+// state it met. Here the ways of warping one image+label pair run in turn for 15 one-second windows;
+// each window's median shows the spread, and its correlation with a fresh-memory probe in the same
+// windows shows how much of it is the cost of new pages. (No JS baseline runs here, so its garbage
+// is not collected during these calls.)
 const WINDOWS = 15;
 const pairWays: [string, Fn][] = [
-  [
-    'elasticField + warp + warp',
-    (i) => {
-      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
-      warp(image, W, H, { ...f, affine, interpolation: 'linear' });
-      warp(label, W, H, { ...f, affine, interpolation: 'nearest' });
-    },
-  ],
-  [
-    'elasticField + warpPair',
-    (i) => {
-      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i });
-      warpPair(image, label, W, H, { ...f, affine });
-    },
-  ],
-  [
-    'the same into reused arrays (`out`)',
-    (i) => {
-      const f = elasticField(W, H, { alpha: ALPHA, sigma: SIGMA, seed: i, out: reuse.field });
-      warp(image, W, H, { ...f, affine, interpolation: 'linear', out: reuse.image });
-      warp(label, W, H, { ...f, affine, interpolation: 'nearest', out: reuse.label });
-    },
-  ],
-  ['augment (fused)', (i) => augment({ image, label, width: W, height: H }, elasticOnly, i)],
+  ['elasticField + warp + warp', twoWarps],
+  ['elasticField + warpPair', withPair],
+  ['the same into reused arrays (`out`)', intoReused],
+  ['augment (fused)', fused],
   // Not a way to warp: the machine's cost of 1 MB of fresh memory (page faults), for comparison.
   // The public API's first way returns 3.25 MB of new arrays per pair.
   ['probe: a new 1 MB Float32Array, filled', () => new Float32Array(W * H).fill(1)],

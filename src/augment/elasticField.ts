@@ -15,8 +15,8 @@ export interface ElasticFieldOptions {
   seed: number;
   /**
    * Two distinct Float32Arrays of width*height to write the field into instead of new ones (they are
-   * returned). Reusing arrays skips the page faults of fresh memory (0.17–1.1 ms per new 1 MB
-   * array on the 2-core VM, 2026-11-27, depending on its state; a 512² blur takes 1.1–2.7 ms).
+   * returned). Reusing arrays skips the page faults of fresh memory (0.1–1.1 ms per new 1 MB
+   * array on the 2-core VMs measured, see `npm run bench:augment`'s probe).
    */
   out?: { dx: Float32Array; dy: Float32Array };
 }

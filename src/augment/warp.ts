@@ -39,7 +39,7 @@ export interface WarpOptions {
   /**
    * Array to write the result into (same type as `src`, outWidth*outHeight elements; it may be
    * `src` itself) instead of a new one. Reusing arrays skips the page faults of fresh memory
-   * (0.17–1.1 ms per new 1 MB array on the 2-core VM, 2026-11-27, depending on its state).
+   * (0.1–1.1 ms per new 1 MB array on the 2-core VMs measured, see `npm run bench:augment`'s probe).
    */
   out?: Float32Array | Uint8Array;
 }
