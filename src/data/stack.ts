@@ -11,8 +11,11 @@ export interface ImageStack<T extends StackData = StackData> {
   height: number;
 }
 
+/** Any typed array of pixels laid out as an `ImageStack` (e.g. a decoded TIFF's Int16Array). */
+export type NumericStack = Omit<ImageStack, 'data'> & { data: ArrayLike<number> };
+
 /** Checks that `stack.data` holds exactly `count × height × width` values. */
-export function checkStack(stack: ImageStack): void {
+export function checkStack(stack: NumericStack): void {
   const { count, width, height, data } = stack;
   for (const [k, v] of [
     ['count', count],

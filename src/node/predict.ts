@@ -13,6 +13,9 @@ import type { CheckpointState } from '../train/index.js';
 import { initNodeBackend } from './backend.js';
 import { writeTiffFile } from './files.js';
 import { readStack } from './stacks.js';
+import { readPreprocess } from './modelPreprocess.js';
+import type { ModelPreprocess } from './modelPreprocess.js';
+import { shiftStack } from '../data/index.js';
 
 // Keeps the model module (and its custom layer registrations) in the bundle.
 void SeededDropout;
@@ -23,6 +26,8 @@ export interface LoadedModel {
   /** The checkpoint directory actually used. */
   dir: string;
   state: CheckpointState | null;
+  /** What training did to the images (`preprocess.json`); `{}` when absent. */
+  preprocess: ModelPreprocess;
 }
 
 /** Finds the checkpoint in `dir`: `dir` itself if it holds model.json, else `dir/best`, else `dir/last`. */
@@ -40,7 +45,7 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
   for (const f of readdirSync(d)) files[f] = new Uint8Array(readFileSync(join(d, f)));
   const model = await loadLayersModel(tf.io.fromMemory(filesToArtifacts(files)));
   const state = files['state.json'] ? readJsonFile<CheckpointState>(files, 'state.json') : null;
-  return { model, dir: d, state };
+  return { model, dir: d, state, preprocess: readPreprocess(files) };
 }
 
 export interface PredictFilesOptions {
@@ -88,9 +93,11 @@ export function defaultLabelsPath(out: string): string {
  */
 export async function predictFiles(o: PredictFilesOptions): Promise<PredictFilesResult> {
   await initNodeBackend(o.backend ?? 'wasm');
-  const stack = await readStack(o.images, 'image');
-  const { model, dir, state } = await loadModelDir(o.model);
+  const read = await readStack(o.images, 'image');
+  const { model, dir, state, preprocess } = await loadModelDir(o.model);
   try {
+    const off = preprocess.imageOffset;
+    const stack = off && (off.dx !== 0 || off.dy !== 0) ? shiftStack(read, off.dx, off.dy) : read;
     const { width, height, count } = stack;
     const plane = width * height;
     const data = prepareImages(stack.data, width, height, count);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../src/node/args.js';
-import { readTiffFile } from '../../src/node/files.js';
+import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
+import { predictFiles } from '../../src/node/predict.js';
 import { defaultAugmentConfig } from '../../src/augment/index.js';
 import {
   augmentPreset,
@@ -89,6 +90,8 @@ describe('parseReproduceArgs', () => {
         '0.99',
         '--augment',
         'dihedral',
+        '--label-offset',
+        '0.25,-0.5',
         '--train-slices',
         '0-3,5,7-8',
         '--validation-slices=27,28-29',
@@ -113,12 +116,20 @@ describe('parseReproduceArgs', () => {
       learningRate: 0.002,
       weightAverage: 0.99,
       augment: 'dihedral',
+      labelOffset: [0.25, -0.5],
       trainSlices: [0, 1, 2, 3, 5, 7, 8],
       validationSlices: [27, 28, 29],
       quiet: true,
       resume: true,
     });
     expect(parseReproduceArgs([])).toEqual({});
+    expect(parseReproduceArgs(['--label-offset', 'auto'])).toEqual({ labelOffset: 'auto' });
+    expect(parseReproduceArgs(['--label-offset', 'none'])).toEqual({ labelOffset: 'none' });
+    for (const bad of ['x', '1', '0.5,', '5,0', '0,-4.5', 'a,b']) {
+      expect(() => parseReproduceArgs(['--label-offset', bad]), bad).toThrow(
+        /--label-offset needs auto, none or DX,DY/,
+      );
+    }
   });
 
   it('rejects bad options with a usage error', () => {
@@ -268,6 +279,50 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     // The 'best' checkpoint holds the weights validation used: the average.
     expect(r.history[0]!.validation!.meanIoU).toBeCloseTo(r.full.meanIoU, 6);
     expect(r.history[0]!.validation!.pixelAccuracy).toBeCloseTo(r.full.pixelAccuracy, 6);
+  });
+
+  it('resamples the images at a label offset, records it, and predict repeats it from the saved model', async () => {
+    const out = tmp();
+    const r = await runReproduceIsbi(tiny(out, { labelOffset: [0.3, -0.6] }));
+    expect(r.labelOffset).toEqual({ dx: 0.3, dy: -0.6, estimated: false });
+    const pre = JSON.parse(readFileSync(join(out, 'model', 'preprocess.json'), 'utf8')) as unknown;
+    expect(pre).toEqual({ imageOffset: { dx: 0.3, dy: -0.6 } });
+    // The test slices' maps written by the run equal `predict` on the raw slices with the saved model.
+    const raw = (await readTiffFile(join(DATA, 'test-volume.tif'))).slice(0, 2).map((pg) => {
+      const d = new Uint8Array(64 * 64);
+      for (let y = 0; y < 64; y++)
+        d.set((pg.data as Uint8Array).subarray(y * pg.width, y * pg.width + 64), y * 64);
+      return { width: 64, height: 64, data: d };
+    });
+    const images = join(out, 'raw.tif');
+    await writeTiffFile(images, raw);
+    const probs = join(out, 'predicted.tif');
+    const worstAgainstRun = async (): Promise<number> => {
+      await predictFiles({ model: join(out, 'model'), images, out: probs });
+      const want = await readTiffFile(r.files.testProbabilities!);
+      const got = await readTiffFile(probs);
+      let worst = 0;
+      want.forEach((pg, k) => {
+        const a = pg.data as Float32Array;
+        const b = got[k]!.data as Float32Array;
+        for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      });
+      return worst;
+    };
+    expect(await worstAgainstRun()).toBeLessThan(1e-4);
+    // Without the record, predict sees unshifted images and the maps differ.
+    rmSync(join(out, 'model', 'preprocess.json'));
+    expect(await worstAgainstRun()).toBeGreaterThan(1e-3);
+    const noShift = await runReproduceIsbi(tiny(tmp(), { labelOffset: 'none' }));
+    expect(existsSync(join(noShift.out, 'model', 'preprocess.json'))).toBe(false);
+    expect(noShift.labelOffset).toEqual({ dx: 0, dy: 0, estimated: false });
+  });
+
+  it('estimates the label offset on the training slices with labelOffset auto', async () => {
+    const r = await runReproduceIsbi(tiny(tmp(), { labelOffset: 'auto', testSlices: [] }));
+    expect(r.labelOffset.estimated).toBe(true);
+    expect(Math.abs(r.labelOffset.dx)).toBeLessThanOrEqual(2.5);
+    expect(r.labelOffset.correlation).toBeGreaterThanOrEqual(r.labelOffset.correlationAtZero!);
   });
 
   it('refuses overlapping training and validation slices', async () => {

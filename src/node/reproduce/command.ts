@@ -20,6 +20,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
   --dice X          weight of a soft Dice term added to the loss (default ${REPRODUCE_DEFAULTS.dice})
   --augment P       full | dihedral (flips and rot90 only) | none (default ${REPRODUCE_DEFAULTS.augment})
+  --label-offset V  auto | none | DX,DY: resample all images at (x+DX, y+DY) to put them on
+                    the labels' grid; auto estimates it on the training slices (default ${REPRODUCE_DEFAULTS.labelOffset})
   --train-slices L  training slices, e.g. 0-23 or 0,2,4-9 (default 0-26)
   --validation-slices L  validation slices (default 27-29); never trained on
   --epochs N        upper bound on epochs (default: as many as the budget allows, or the end
@@ -122,6 +124,20 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       case '--augment':
         o.augment = oneOf(flag, value(), AUGMENT_PRESETS);
         break;
+      case '--label-offset': {
+        const v = value();
+        if (v === 'auto' || v === 'none') o.labelOffset = v;
+        else {
+          const m = /^(-?[0-9.]+),(-?[0-9.]+)$/.exec(v);
+          const xy = m ? [Number(m[1]), Number(m[2])] : [];
+          if (xy.length !== 2 || !xy.every((x) => Number.isFinite(x) && Math.abs(x) <= 4))
+            throw new CliUsageError(
+              `--label-offset needs auto, none or DX,DY with |DX|, |DY| <= 4, got ${v}`,
+            );
+          o.labelOffset = [xy[0]!, xy[1]!];
+        }
+        break;
+      }
       case '--train-slices':
         o.trainSlices = sliceList(flag, value());
         break;

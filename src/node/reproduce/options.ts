@@ -84,6 +84,8 @@ export const REPRODUCE_DEFAULTS = {
   /** Weight of the soft Dice term added to the loss (the trainer's `dice`). */
   dice: 0,
   augment: 'full' as AugmentPreset,
+  /** Put the images on the labels' pixel grid: 'auto' estimates the offset on the training slices. */
+  labelOffset: 'none' as LabelOffsetOption,
   maxEpochs: 1000,
   /** A third of the trainer's default (27): validation (~8 % of an epoch) every 9 steps picks the best state finely. */
   stepsPerEpoch: 9,
@@ -91,6 +93,9 @@ export const REPRODUCE_DEFAULTS = {
   validationSlices: [27, 28, 29],
   evalCrop: 388,
 } as const;
+
+/** 'auto' (estimate on the training slices), 'none', or a fixed [dx, dy] in pixels. */
+export type LabelOffsetOption = 'auto' | 'none' | readonly [number, number];
 
 /** Options of `runReproduceIsbi`. Every field has a default (`REPRODUCE_DEFAULTS`). */
 export interface ReproduceIsbiOptions {
@@ -124,6 +129,13 @@ export interface ReproduceIsbiOptions {
   dice?: number;
   /** Augmentation preset (see `augmentPreset`). Default 'full'. */
   augment?: AugmentPreset;
+  /**
+   * Sub-pixel offset of the labels against the images (see `estimateLabelOffset`). Every image
+   * (training, validation and test) is resampled at (x + dx, y + dy) before training and prediction,
+   * so the model and its probability maps live on the labels' grid. 'auto' estimates (dx, dy) from
+   * the training slices only. Default 'none'.
+   */
+  labelOffset?: LabelOffsetOption;
   /** Model overrides over { depth 4, baseFilters 16, batchNorm true }. */
   model?: Partial<ModelOptions>;
   /** Training tile edge. Default 256. */

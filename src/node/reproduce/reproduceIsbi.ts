@@ -28,6 +28,7 @@ import type {
 } from '../../train/index.js';
 import { FileCheckpointStore } from '../fileCheckpointStore.js';
 import { recalibrateBatchNorm } from './recalibrateBatchNorm.js';
+import { preprocessFile } from '../modelPreprocess.js';
 import { initNodeBackend } from '../backend.js';
 import { writeTiffFile } from '../files.js';
 import { ProgressLine } from '../progressLine.js';
@@ -36,7 +37,8 @@ import type { OverlaySlice } from '../report.js';
 import { readStack } from '../stacks.js';
 import { trainUNet } from '../trainUNet.js';
 import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
-import type { ReproduceIsbiOptions } from './options.js';
+import type { LabelOffsetOption, ReproduceIsbiOptions } from './options.js';
+import { estimateLabelOffset, shiftStack } from '../../data/index.js';
 
 /** The seed's published numbers (388² centre crops of slices 27–29, mean IoU over both classes). */
 export const SEED_RESULT = { meanIoU: 0.758, pixelAccuracy: 0.9087 } as const;
@@ -61,6 +63,14 @@ export interface ReproduceIsbiResult {
   evaluated: string;
   stoppedBy: 'epochs' | 'budget' | 'signal';
   tta: boolean;
+  /** The images were resampled at (x + dx, y + dy) (see the `labelOffset` option). */
+  labelOffset: {
+    dx: number;
+    dy: number;
+    estimated: boolean;
+    correlation?: number;
+    correlationAtZero?: number;
+  };
   full: EvalScores;
   crop: EvalScores & { size: number };
   /** Where the errors on the full slices lie: bands of distance to the true class boundary (the last band ends at Infinity, null in summary.json). */
@@ -119,6 +129,29 @@ function pickSlices(v: Volume, slices: readonly number[], what: string): Volume 
   return { data: out, width: v.width, height: v.height, count: slices.length };
 }
 
+/** The offset to apply: fixed, none, or estimated on the training slices (model-free). */
+function resolveLabelOffset(
+  option: LabelOffsetOption,
+  images: Volume,
+  labels: Volume,
+): ReproduceIsbiResult['labelOffset'] {
+  if (option === 'none') return { dx: 0, dy: 0, estimated: false };
+  if (option === 'auto') {
+    const e = estimateLabelOffset(images, labels);
+    return {
+      dx: e.dx,
+      dy: e.dy,
+      estimated: true,
+      correlation: e.correlation,
+      correlationAtZero: e.correlationAtZero,
+    };
+  }
+  const [dx, dy] = option;
+  if (!Number.isFinite(dx) || !Number.isFinite(dy) || Math.abs(dx) > 4 || Math.abs(dy) > 4)
+    throw new TrainConfigError(`labelOffset must be 'auto', 'none' or [dx, dy] with |dx|, |dy| <= 4`);
+  return { dx, dy, estimated: false };
+}
+
 function withoutPerSlice(e: SegmentationEvaluation): EvalScores {
   const { perSlice: _p, ...rest } = e;
   return rest;
@@ -144,6 +177,7 @@ function cellProbability(probabilities: Float32Array, plane: number): Float32Arr
 
 const fmtPct = (v: number): string => `${(v * 100).toFixed(2)} %`;
 const fmt4 = (v: number): string => v.toFixed(4);
+const fmtOff = (v: number): string => (v < 0 ? ` − ${(-v).toFixed(2)}` : ` + ${v.toFixed(2)}`);
 
 /** The final table: metrics of the evaluated checkpoint on full slices and centre crops, and the seed. */
 export function summaryTable(r: Pick<ReproduceIsbiResult, 'full' | 'crop' | 'validationSlices'>): string {
@@ -217,13 +251,19 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   const epochs = options.epochs ?? (cosineSteps > 0 ? Math.ceil(cosineSteps / stepsPerEpoch) : d.maxEpochs);
 
   // ---- data: only the chosen slices reach the trainer; validation is the trainer's held-out tail ----
-  const rawImages = cropStack(await readStack(join(dataDir, 'train-volume.tif'), 'image'), options.crop);
+  let rawImages = cropStack(await readStack(join(dataDir, 'train-volume.tif'), 'image'), options.crop);
   const rawLabels = cropStack(await readStack(join(dataDir, 'train-labels.tif'), 'label'), options.crop);
   if (rawImages.count !== rawLabels.count) {
     throw new TrainConfigError(
       `train-labels.tif has ${rawLabels.count} slices, train-volume.tif ${rawImages.count}`,
     );
   }
+  const offset = resolveLabelOffset(
+    options.labelOffset ?? d.labelOffset,
+    pickSlices(rawImages, trainSlices, 'training'),
+    pickSlices(rawLabels, trainSlices, 'training'),
+  );
+  if (offset.dx !== 0 || offset.dy !== 0) rawImages = shiftStack(rawImages, offset.dx, offset.dy);
   const used = [...trainSlices, ...valSlices];
   const images = pickSlices(rawImages, used, 'training/validation');
   const labels = pickSlices(rawLabels, used, 'training/validation');
@@ -235,6 +275,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   if (testSlicesOpt === undefined || testSlicesOpt.length > 0) {
     const t = cropStack(await readStack(join(dataDir, 'test-volume.tif'), 'test image'), options.crop);
     test = testSlicesOpt ? pickSlices(t, testSlicesOpt, 'test') : t;
+    if (offset.dx !== 0 || offset.dy !== 0) test = shiftStack(test, offset.dx, offset.dy);
   }
 
   const backend = await initNodeBackend(
@@ -246,7 +287,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offset.dx !== 0 || offset.dy !== 0 || offset.estimated ? `, images resampled at (x${fmtOff(offset.dx)}, y${fmtOff(offset.dy)})${offset.estimated ? ` (estimated: |r| ${offset.correlation!.toFixed(4)} against ${offset.correlationAtZero!.toFixed(4)} at 0)` : ''}` : ''}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -396,7 +437,12 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     let final = scored[chosenIdx]!;
     if (tta) final = await score(chosen.name, true);
     else if (chosenIdx !== scored.length - 1) await score(chosen.name, false);
-    await new FileCheckpointStore(out).save('model', await modelToFiles(result.model));
+    await new FileCheckpointStore(out).save('model', {
+      ...(await modelToFiles(result.model)),
+      ...(offset.dx !== 0 || offset.dy !== 0
+        ? preprocessFile({ imageOffset: { dx: offset.dx, dy: offset.dy } })
+        : {}),
+    });
     const preds = final.preds;
     const truths = valIdx.map((s) => classes.subarray(s * plane, (s + 1) * plane));
     const valProb = final.probs.map((data) => ({ width, height, data }));
@@ -472,6 +518,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       evaluated: chosen.label,
       stoppedBy,
       tta,
+      labelOffset: offset,
       full,
       crop,
       boundaryErrors,

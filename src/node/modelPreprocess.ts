@@ -1,0 +1,31 @@
+// What a saved model expects done to its input images before prediction, kept next to model.json
+// so `unet-wasm predict` repeats what training did.
+import { CheckpointError, readJsonFile } from '../train/index.js';
+
+/** File name of the preprocessing record in a model directory. */
+export const PREPROCESS_FILE = 'preprocess.json';
+
+/** Preprocessing of a saved model's inputs. */
+export interface ModelPreprocess {
+  /** Images were resampled at (x + dx, y + dy) (`shiftStack`) to lie on the labels' grid. */
+  imageOffset?: { dx: number; dy: number };
+}
+
+/** The record as a model-directory file. */
+export function preprocessFile(p: ModelPreprocess): Record<string, string> {
+  return { [PREPROCESS_FILE]: JSON.stringify(p) };
+}
+
+/** Reads and checks the record; `{}` when the directory has none (models saved without one). */
+export function readPreprocess(files: Record<string, Uint8Array>): ModelPreprocess {
+  if (!files[PREPROCESS_FILE]) return {};
+  const p = readJsonFile<ModelPreprocess>(files, PREPROCESS_FILE);
+  const o = p.imageOffset;
+  if (
+    o !== undefined &&
+    !(Number.isFinite(o.dx) && Number.isFinite(o.dy) && Math.abs(o.dx) <= 4 && Math.abs(o.dy) <= 4)
+  ) {
+    throw new CheckpointError(`${PREPROCESS_FILE}: imageOffset must hold finite dx, dy in [-4, 4]`);
+  }
+  return p;
+}
