@@ -318,8 +318,8 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     expect(noShift.labelOffset).toEqual({ dx: 0, dy: 0, estimated: false });
   });
 
-  it('estimates the label offset on the training slices with labelOffset auto', async () => {
-    const r = await runReproduceIsbi(tiny(tmp(), { labelOffset: 'auto', testSlices: [] }));
+  it('estimates the label offset on the training slices by default', async () => {
+    const r = await runReproduceIsbi(tiny(tmp(), { testSlices: [] }));
     expect(r.labelOffset.estimated).toBe(true);
     expect(Math.abs(r.labelOffset.dx)).toBeLessThanOrEqual(2.5);
     expect(r.labelOffset.correlation).toBeGreaterThanOrEqual(r.labelOffset.correlationAtZero!);
