@@ -129,15 +129,19 @@ function pickSlices(v: Volume, slices: readonly number[], what: string): Volume 
   return { data: out, width: v.width, height: v.height, count: slices.length };
 }
 
-/** The offset to apply: fixed, none, or estimated on the training slices (model-free). */
+/** The offset to apply: fixed, none, or estimated on the training slices only (model-free). */
 function resolveLabelOffset(
   option: LabelOffsetOption,
   images: Volume,
   labels: Volume,
+  trainSlices: readonly number[],
 ): ReproduceIsbiResult['labelOffset'] {
   if (option === 'none') return { dx: 0, dy: 0, estimated: false };
   if (option === 'auto') {
-    const e = estimateLabelOffset(images, labels);
+    const e = estimateLabelOffset(
+      pickSlices(images, trainSlices, 'training'),
+      pickSlices(labels, trainSlices, 'training'),
+    );
     return {
       dx: e.dx,
       dy: e.dy,
@@ -150,6 +154,15 @@ function resolveLabelOffset(
   if (!Number.isFinite(dx) || !Number.isFinite(dy) || Math.abs(dx) > 4 || Math.abs(dy) > 4)
     throw new TrainConfigError(`labelOffset must be 'auto', 'none' or [dx, dy] with |dx|, |dy| <= 4`);
   return { dx, dy, estimated: false };
+}
+
+/** ", images resampled at (x + dx, y + dy) (estimated: …)" for the header line; '' when nothing was done. */
+function offsetNote(o: ReproduceIsbiResult['labelOffset'], moved: boolean): string {
+  if (!moved && !o.estimated) return '';
+  const how = o.estimated
+    ? ` (estimated: |r| ${o.correlation!.toFixed(4)} against ${o.correlationAtZero!.toFixed(4)} at 0)`
+    : '';
+  return `, images resampled at (x${fmtOff(o.dx)}, y${fmtOff(o.dy)})${how}`;
 }
 
 function withoutPerSlice(e: SegmentationEvaluation): EvalScores {
@@ -258,12 +271,9 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       `train-labels.tif has ${rawLabels.count} slices, train-volume.tif ${rawImages.count}`,
     );
   }
-  const offset = resolveLabelOffset(
-    options.labelOffset ?? d.labelOffset,
-    pickSlices(rawImages, trainSlices, 'training'),
-    pickSlices(rawLabels, trainSlices, 'training'),
-  );
-  if (offset.dx !== 0 || offset.dy !== 0) rawImages = shiftStack(rawImages, offset.dx, offset.dy);
+  const offset = resolveLabelOffset(options.labelOffset ?? d.labelOffset, rawImages, rawLabels, trainSlices);
+  const moved = offset.dx !== 0 || offset.dy !== 0;
+  if (moved) rawImages = shiftStack(rawImages, offset.dx, offset.dy);
   const used = [...trainSlices, ...valSlices];
   const images = pickSlices(rawImages, used, 'training/validation');
   const labels = pickSlices(rawLabels, used, 'training/validation');
@@ -275,7 +285,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   if (testSlicesOpt === undefined || testSlicesOpt.length > 0) {
     const t = cropStack(await readStack(join(dataDir, 'test-volume.tif'), 'test image'), options.crop);
     test = testSlicesOpt ? pickSlices(t, testSlicesOpt, 'test') : t;
-    if (offset.dx !== 0 || offset.dy !== 0) test = shiftStack(test, offset.dx, offset.dy);
+    if (moved) test = shiftStack(test, offset.dx, offset.dy);
   }
 
   const backend = await initNodeBackend(
@@ -287,7 +297,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offset.dx !== 0 || offset.dy !== 0 || offset.estimated ? `, images resampled at (x${fmtOff(offset.dx)}, y${fmtOff(offset.dy)})${offset.estimated ? ` (estimated: |r| ${offset.correlation!.toFixed(4)} against ${offset.correlationAtZero!.toFixed(4)} at 0)` : ''}` : ''}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -439,9 +449,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     else if (chosenIdx !== scored.length - 1) await score(chosen.name, false);
     await new FileCheckpointStore(out).save('model', {
       ...(await modelToFiles(result.model)),
-      ...(offset.dx !== 0 || offset.dy !== 0
-        ? preprocessFile({ imageOffset: { dx: offset.dx, dy: offset.dy } })
-        : {}),
+      ...(moved ? preprocessFile({ imageOffset: { dx: offset.dx, dy: offset.dy } }) : {}),
     });
     const preds = final.preds;
     const truths = valIdx.map((s) => classes.subarray(s * plane, (s + 1) * plane));
