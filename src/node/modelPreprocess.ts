@@ -1,5 +1,6 @@
 // What a saved model expects done to its input images before prediction, kept next to model.json
 // so `unet-wasm predict` repeats what training did.
+import type { ShiftInterpolation } from '../data/index.js';
 import { CheckpointError, readJsonFile } from '../train/index.js';
 
 /** File name of the preprocessing record in a model directory. */
@@ -8,7 +9,7 @@ export const PREPROCESS_FILE = 'preprocess.json';
 /** Preprocessing of a saved model's inputs. */
 export interface ModelPreprocess {
   /** Images were resampled at (x + dx, y + dy) (`shiftStack`) to lie on the labels' grid. */
-  imageOffset?: { dx: number; dy: number };
+  imageOffset?: { dx: number; dy: number; interpolation?: ShiftInterpolation };
 }
 
 /** The record as a model-directory file. */
@@ -23,9 +24,17 @@ export function readPreprocess(files: Record<string, Uint8Array>): ModelPreproce
   const o = p.imageOffset;
   if (
     o !== undefined &&
-    !(Number.isFinite(o.dx) && Number.isFinite(o.dy) && Math.abs(o.dx) <= 4 && Math.abs(o.dy) <= 4)
+    !(
+      Number.isFinite(o.dx) &&
+      Number.isFinite(o.dy) &&
+      Math.abs(o.dx) <= 4 &&
+      Math.abs(o.dy) <= 4 &&
+      (o.interpolation === undefined || o.interpolation === 'bilinear' || o.interpolation === 'cubic')
+    )
   ) {
-    throw new CheckpointError(`${PREPROCESS_FILE}: imageOffset must hold finite dx, dy in [-4, 4]`);
+    throw new CheckpointError(
+      `${PREPROCESS_FILE}: imageOffset must hold finite dx, dy in [-4, 4] and an interpolation 'bilinear' or 'cubic' (or none: bilinear)`,
+    );
   }
   return p;
 }

@@ -97,7 +97,10 @@ export async function predictFiles(o: PredictFilesOptions): Promise<PredictFiles
   const { model, dir, state, preprocess } = await loadModelDir(o.model);
   try {
     const off = preprocess.imageOffset;
-    const stack = off && (off.dx !== 0 || off.dy !== 0) ? shiftStack(read, off.dx, off.dy) : read;
+    const stack =
+      off && (off.dx !== 0 || off.dy !== 0)
+        ? shiftStack(read, off.dx, off.dy, { interpolation: off.interpolation ?? 'bilinear' })
+        : read;
     const { width, height, count } = stack;
     const plane = width * height;
     const data = prepareImages(stack.data, width, height, count);

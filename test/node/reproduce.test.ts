@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,8 @@ describe('parseReproduceArgs', () => {
         'dihedral',
         '--label-offset',
         '0.25,-0.5',
+        '--shift-interpolation',
+        'cubic',
         '--train-slices',
         '0-3,5,7-8',
         '--validation-slices=27,28-29',
@@ -117,6 +119,7 @@ describe('parseReproduceArgs', () => {
       weightAverage: 0.99,
       augment: 'dihedral',
       labelOffset: [0.25, -0.5],
+      shiftInterpolation: 'cubic',
       trainSlices: [0, 1, 2, 3, 5, 7, 8],
       validationSlices: [27, 28, 29],
       quiet: true,
@@ -130,6 +133,7 @@ describe('parseReproduceArgs', () => {
         /--label-offset needs auto, none or DX,DY/,
       );
     }
+    expect(() => parseReproduceArgs(['--shift-interpolation', 'sinc'])).toThrow(/--shift-interpolation/);
   });
 
   it('rejects bad options with a usage error', () => {
@@ -283,10 +287,11 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
 
   it('resamples the images at a label offset, records it, and predict repeats it from the saved model', async () => {
     const out = tmp();
-    const r = await runReproduceIsbi(tiny(out, { labelOffset: [0.3, -0.6] }));
-    expect(r.labelOffset).toEqual({ dx: 0.3, dy: -0.6, estimated: false });
-    const pre = JSON.parse(readFileSync(join(out, 'model', 'preprocess.json'), 'utf8')) as unknown;
-    expect(pre).toEqual({ imageOffset: { dx: 0.3, dy: -0.6 } });
+    const r = await runReproduceIsbi(tiny(out, { labelOffset: [0.3, -0.6], shiftInterpolation: 'cubic' }));
+    expect(r.labelOffset).toEqual({ dx: 0.3, dy: -0.6, estimated: false, interpolation: 'cubic' });
+    const preFile = join(out, 'model', 'preprocess.json');
+    const pre = JSON.parse(readFileSync(preFile, 'utf8')) as { imageOffset: object };
+    expect(pre).toEqual({ imageOffset: { dx: 0.3, dy: -0.6, interpolation: 'cubic' } });
     // The test slices' maps written by the run equal `predict` on the raw slices with the saved model.
     const raw = (await readTiffFile(join(DATA, 'test-volume.tif'))).slice(0, 2).map((pg) => {
       const d = new Uint8Array(64 * 64);
@@ -310,12 +315,15 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
       return worst;
     };
     expect(await worstAgainstRun()).toBeLessThan(1e-4);
+    // A record without the interpolation means bilinear (models saved before it existed): other maps.
+    writeFileSync(preFile, JSON.stringify({ imageOffset: { dx: 0.3, dy: -0.6 } }));
+    expect(await worstAgainstRun()).toBeGreaterThan(1e-3);
     // Without the record, predict sees unshifted images and the maps differ.
     rmSync(join(out, 'model', 'preprocess.json'));
     expect(await worstAgainstRun()).toBeGreaterThan(1e-3);
     const noShift = await runReproduceIsbi(tiny(tmp(), { labelOffset: 'none' }));
     expect(existsSync(join(noShift.out, 'model', 'preprocess.json'))).toBe(false);
-    expect(noShift.labelOffset).toEqual({ dx: 0, dy: 0, estimated: false });
+    expect(noShift.labelOffset).toEqual({ dx: 0, dy: 0, estimated: false, interpolation: 'bilinear' });
   });
 
   it('estimates the label offset on the training slices by default', async () => {

@@ -22,6 +22,7 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --augment P       full | dihedral (flips and rot90 only) | none (default ${REPRODUCE_DEFAULTS.augment})
   --label-offset V  auto | none | DX,DY: resample all images at (x+DX, y+DY) to put them on
                     the labels' grid; auto estimates it on the training slices (default ${REPRODUCE_DEFAULTS.labelOffset})
+  --shift-interpolation I  bilinear | cubic: how that resampling interpolates (default ${REPRODUCE_DEFAULTS.shiftInterpolation})
   --train-slices L  training slices, e.g. 0-23 or 0,2,4-9 (default 0-26)
   --validation-slices L  validation slices (default 27-29); never trained on
   --epochs N        upper bound on epochs (default: as many as the budget allows, or the end
@@ -123,6 +124,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
         break;
       case '--augment':
         o.augment = oneOf(flag, value(), AUGMENT_PRESETS);
+        break;
+      case '--shift-interpolation':
+        o.shiftInterpolation = oneOf(flag, value(), ['bilinear', 'cubic'] as const);
         break;
       case '--label-offset': {
         const v = value();

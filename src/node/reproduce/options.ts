@@ -1,6 +1,7 @@
 // Options and defaults of `reproduce-isbi`: the library's recipe for ISBI 2012 on a 2-core CPU.
 import { defaultAugmentConfig, noAugmentConfig } from '../../augment/index.js';
 import type { AugmentConfig } from '../../augment/index.js';
+import type { ShiftInterpolation } from '../../data/index.js';
 import type { ModelOptions, WeightOptions } from '../../train/index.js';
 import type { OutStream } from '../progressLine.js';
 
@@ -87,6 +88,8 @@ export const REPRODUCE_DEFAULTS = {
   augment: 'full' as AugmentPreset,
   /** Put the images on the labels' pixel grid: 'auto' estimates the offset on the training slices. */
   labelOffset: 'auto' as LabelOffsetOption,
+  /** Interpolation of that resampling (see `shiftStack`). */
+  shiftInterpolation: 'bilinear' as ShiftInterpolation,
   maxEpochs: 1000,
   /** A third of the trainer's default (27): validation (~8 % of an epoch) every 9 steps picks the best state finely. */
   stepsPerEpoch: 9,
@@ -137,6 +140,8 @@ export interface ReproduceIsbiOptions {
    * the training slices only ('none' keeps the images as they are). Default 'auto'.
    */
   labelOffset?: LabelOffsetOption;
+  /** Interpolation of the label-offset resampling: 'bilinear' or 'cubic' (see `shiftStack`). Default 'bilinear'. */
+  shiftInterpolation?: ShiftInterpolation;
   /** Model overrides over { depth 4, baseFilters 16, batchNorm true }. */
   model?: Partial<ModelOptions>;
   /** Training tile edge. Default 256. */

@@ -39,6 +39,7 @@ import { trainUNet } from '../trainUNet.js';
 import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
 import type { LabelOffsetOption, ReproduceIsbiOptions } from './options.js';
 import { estimateLabelOffset, shiftStack } from '../../data/index.js';
+import type { ShiftInterpolation } from '../../data/index.js';
 
 /** The seed's published numbers (388² centre crops of slices 27–29, mean IoU over both classes). */
 export const SEED_RESULT = { meanIoU: 0.758, pixelAccuracy: 0.9087 } as const;
@@ -70,6 +71,8 @@ export interface ReproduceIsbiResult {
     estimated: boolean;
     correlation?: number;
     correlationAtZero?: number;
+    /** How the images were resampled (see `shiftStack`). */
+    interpolation: ShiftInterpolation;
   };
   full: EvalScores;
   crop: EvalScores & { size: number };
@@ -129,13 +132,15 @@ function pickSlices(v: Volume, slices: readonly number[], what: string): Volume 
   return { data: out, width: v.width, height: v.height, count: slices.length };
 }
 
+type EstimatedOffset = Omit<ReproduceIsbiResult['labelOffset'], 'interpolation'>;
+
 /** The offset to apply: fixed, none, or estimated on the training slices only (model-free). */
 function resolveLabelOffset(
   option: LabelOffsetOption,
   images: Volume,
   labels: Volume,
   trainSlices: readonly number[],
-): ReproduceIsbiResult['labelOffset'] {
+): EstimatedOffset {
   if (option === 'none') return { dx: 0, dy: 0, estimated: false };
   if (option === 'auto') {
     const e = estimateLabelOffset(
@@ -157,12 +162,12 @@ function resolveLabelOffset(
 }
 
 /** ", images resampled at (x + dx, y + dy) (estimated: …)" for the header line; '' when nothing was done. */
-function offsetNote(o: ReproduceIsbiResult['labelOffset'], moved: boolean): string {
+function offsetNote(o: EstimatedOffset, moved: boolean, how: ShiftInterpolation): string {
   if (!moved && !o.estimated) return '';
-  const how = o.estimated
+  const est = o.estimated
     ? ` (estimated: |r| ${o.correlation!.toFixed(4)} against ${o.correlationAtZero!.toFixed(4)} at 0)`
     : '';
-  return `, images resampled at (x${fmtOff(o.dx)}, y${fmtOff(o.dy)})${how}`;
+  return `, images resampled (${how}) at (x${fmtOff(o.dx)}, y${fmtOff(o.dy)})${est}`;
 }
 
 function withoutPerSlice(e: SegmentationEvaluation): EvalScores {
@@ -273,7 +278,8 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   }
   const offset = resolveLabelOffset(options.labelOffset ?? d.labelOffset, rawImages, rawLabels, trainSlices);
   const moved = offset.dx !== 0 || offset.dy !== 0;
-  if (moved) rawImages = shiftStack(rawImages, offset.dx, offset.dy);
+  const interpolation = options.shiftInterpolation ?? d.shiftInterpolation;
+  if (moved) rawImages = shiftStack(rawImages, offset.dx, offset.dy, { interpolation });
   const used = [...trainSlices, ...valSlices];
   const images = pickSlices(rawImages, used, 'training/validation');
   const labels = pickSlices(rawLabels, used, 'training/validation');
@@ -285,7 +291,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   if (testSlicesOpt === undefined || testSlicesOpt.length > 0) {
     const t = cropStack(await readStack(join(dataDir, 'test-volume.tif'), 'test image'), options.crop);
     test = testSlicesOpt ? pickSlices(t, testSlicesOpt, 'test') : t;
-    if (moved) test = shiftStack(test, offset.dx, offset.dy);
+    if (moved) test = shiftStack(test, offset.dx, offset.dy, { interpolation });
   }
 
   const backend = await initNodeBackend(
@@ -297,7 +303,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -449,7 +455,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     else if (chosenIdx !== scored.length - 1) await score(chosen.name, false);
     await new FileCheckpointStore(out).save('model', {
       ...(await modelToFiles(result.model)),
-      ...(moved ? preprocessFile({ imageOffset: { dx: offset.dx, dy: offset.dy } }) : {}),
+      ...(moved ? preprocessFile({ imageOffset: { dx: offset.dx, dy: offset.dy, interpolation } }) : {}),
     });
     const preds = final.preds;
     const truths = valIdx.map((s) => classes.subarray(s * plane, (s + 1) * plane));
@@ -526,7 +532,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       evaluated: chosen.label,
       stoppedBy,
       tta,
-      labelOffset: offset,
+      labelOffset: { ...offset, interpolation },
       full,
       crop,
       boundaryErrors,
