@@ -1,9 +1,11 @@
 // The `reproduce-isbi` command: argument parsing and the entry point the CLI dispatches to.
+import { readFileSync } from 'node:fs';
 import { CliUsageError } from '../args.js';
 import type { OutStream } from '../progressLine.js';
 import { AUGMENT_PRESETS, LOSS_PRESETS, REPRODUCE_DEFAULTS } from './options.js';
 import type { ReproduceIsbiOptions } from './options.js';
 import { runReproduceIsbi } from './reproduceIsbi.js';
+import { MAX_MEMBERS, runReproduceEnsemble } from './ensemble.js';
 
 export const REPRODUCE_HELP = `Usage: unet-wasm reproduce-isbi [options]   (npm run reproduce:isbi -- [options])
 
@@ -39,6 +41,10 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --threads N       tfjs-wasm threads (default: all CPUs; 1 = one compute thread)
   --resume          continue from <out>/checkpoints/last (the budget restarts)
   --quiet           no per-step progress line
+  --members K       train K models at once, one process each (seeds seed … seed+K-1, the CPUs
+                    divided among them), and score the mean of their probability maps; outputs
+                    of each in <out>/member-<k>/ (default ${REPRODUCE_DEFAULTS.members}; needs npm run build)
+  --options FILE    options from a JSON file (keys of ReproduceIsbiOptions); flags override it
 `;
 
 function intArg(flag: string, v: string | undefined, min = 1): number {
@@ -81,8 +87,63 @@ function sliceList(flag: string, v: string): number[] {
 }
 
 /** Parses `reproduce-isbi` arguments into options (throws `CliUsageError`). */
-export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOptions {
-  const o: ReproduceIsbiOptions = {};
+/** Keys an `--options` file may set: every option that is plain data. */
+const FILE_KEYS = [
+  'data',
+  'out',
+  'seed',
+  'minutes',
+  'tta',
+  'epochs',
+  'cosineSteps',
+  'stepsPerEpoch',
+  'loss',
+  'dice',
+  'augment',
+  'labelOffset',
+  'shiftInterpolation',
+  'model',
+  'tileSize',
+  'batchSize',
+  'learningRate',
+  'weightAverage',
+  'threads',
+  'trainSlices',
+  'validationSlices',
+  'testSlices',
+  'crop',
+  'evalCrop',
+  'recalibrateBatchNorm',
+  'resume',
+  'quiet',
+  'members',
+] as const satisfies readonly (keyof ReproduceCommandOptions)[];
+
+/** Reads an `--options` file: a JSON object with keys of `FILE_KEYS` (values are checked by the run). */
+function optionsFile(path: string): ReproduceCommandOptions {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CliUsageError(`--options ${path}: ${(e as Error).message}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new CliUsageError(`--options ${path}: expected a JSON object`);
+  const bad = Object.keys(v).filter((k) => !(FILE_KEYS as readonly string[]).includes(k));
+  if (bad.length > 0) throw new CliUsageError(`--options ${path}: unknown option(s) ${bad.join(', ')}`);
+  return v as ReproduceCommandOptions;
+}
+
+/** The command's options: a single run's, plus the number of members (2+: an ensemble). */
+export type ReproduceCommandOptions = ReproduceIsbiOptions & { members?: number };
+
+/**
+ * Parses the command's flags. `--options FILE` supplies options from a JSON file; flags given
+ * anywhere on the line override it.
+ */
+export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOptions {
+  const o: ReproduceCommandOptions = {};
+  let fromFile: ReproduceCommandOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
     const eq = raw.indexOf('=');
@@ -181,11 +242,19 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceIsbiOption
       case '--quiet':
         o.quiet = true;
         break;
+      case '--members':
+        o.members = intArg(flag, value());
+        if (o.members > MAX_MEMBERS)
+          throw new CliUsageError(`--members needs an integer in [1, ${MAX_MEMBERS}]`);
+        break;
+      case '--options':
+        fromFile = optionsFile(value());
+        break;
       default:
         throw new CliUsageError(`unknown option '${raw}' for reproduce-isbi (try --help)`);
     }
   }
-  return o;
+  return { ...fromFile, ...o };
 }
 
 /**
@@ -200,7 +269,9 @@ export async function reproduceIsbiCommand(
     io.stdout.write(REPRODUCE_HELP);
     return 0;
   }
-  const opts = parseReproduceArgs(argv);
-  await runReproduceIsbi({ ...opts, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
+  const { members = REPRODUCE_DEFAULTS.members, ...opts } = parseReproduceArgs(argv);
+  const run = { ...opts, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) };
+  if (members > 1) await runReproduceEnsemble({ ...run, members });
+  else await runReproduceIsbi(run);
   return 0;
 }

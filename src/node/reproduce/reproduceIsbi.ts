@@ -6,8 +6,10 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { predictTiled } from '../../infer/index.js';
-import { boundaryErrorProfile, centerCrop, evaluateSegmentation } from '../../metrics/index.js';
-import type { BoundaryErrorProfile, SegmentationEvaluation } from '../../metrics/index.js';
+import { evaluateSegmentation } from '../../metrics/index.js';
+import type { BoundaryErrorProfile } from '../../metrics/index.js';
+import { fmt4, fmtPct, scoreLine, scoreSlices } from './scoreSlices.js';
+import type { EvalScores } from './scoreSlices.js';
 import {
   loadWeightsInto,
   modelToFiles,
@@ -19,13 +21,7 @@ import {
   prepareLabels,
   TrainConfigError,
 } from '../../train/index.js';
-import type {
-  CheckpointState,
-  CheckpointStore,
-  EpochRecord,
-  StackInput,
-  TrainResult,
-} from '../../train/index.js';
+import type { CheckpointState, CheckpointStore, EpochRecord, TrainResult } from '../../train/index.js';
 import { FileCheckpointStore } from '../fileCheckpointStore.js';
 import { recalibrateBatchNorm } from './recalibrateBatchNorm.js';
 import { preprocessFile } from '../modelPreprocess.js';
@@ -35,6 +31,8 @@ import { ProgressLine } from '../progressLine.js';
 import { writeReport } from '../report.js';
 import type { OverlaySlice } from '../report.js';
 import { readStack } from '../stacks.js';
+import { cropStack, pickSlices } from './volume.js';
+import type { Volume } from './volume.js';
 import { trainUNet } from '../trainUNet.js';
 import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
 import type { LabelOffsetOption, ReproduceIsbiOptions } from './options.js';
@@ -43,9 +41,6 @@ import type { ShiftInterpolation } from '../../data/index.js';
 
 /** The seed's published numbers (388² centre crops of slices 27–29, mean IoU over both classes). */
 export const SEED_RESULT = { meanIoU: 0.758, pixelAccuracy: 0.9087 } as const;
-
-/** Metrics of one evaluation (full slices or centre crops). */
-export type EvalScores = Omit<SegmentationEvaluation, 'perSlice'>;
 
 /** What `runReproduceIsbi` resolves to (also written to `summary.json`). */
 export interface ReproduceIsbiResult {
@@ -91,47 +86,6 @@ export interface ReproduceIsbiResult {
   load: { start: number; end: number };
 }
 
-interface Volume {
-  data: Float32Array | Uint8Array | Uint16Array;
-  width: number;
-  height: number;
-  count: number;
-}
-
-/** Top-left `size`² corner of every slice (quick tests); the stack itself when `size` is undefined. */
-function cropStack(s: StackInput, size: number | undefined): Volume {
-  const data = s.data as Volume['data'];
-  if (size === undefined || (size >= s.width && size >= s.height)) {
-    return { data, width: s.width, height: s.height, count: s.count };
-  }
-  if (!Number.isInteger(size) || size < 1)
-    throw new TrainConfigError(`crop must be a positive integer, got ${size}`);
-  const w = Math.min(size, s.width);
-  const h = Math.min(size, s.height);
-  const Ctor = data.constructor as new (n: number) => Volume['data'];
-  const out = new Ctor(w * h * s.count);
-  for (let k = 0; k < s.count; k++) {
-    for (let y = 0; y < h; y++) {
-      const src = (k * s.height + y) * s.width;
-      out.set(data.subarray(src, src + w), (k * h + y) * w);
-    }
-  }
-  return { data: out, width: w, height: h, count: s.count };
-}
-
-function pickSlices(v: Volume, slices: readonly number[], what: string): Volume {
-  const plane = v.width * v.height;
-  const Ctor = v.data.constructor as new (n: number) => Volume['data'];
-  const out = new Ctor(plane * slices.length);
-  slices.forEach((s, i) => {
-    if (!Number.isInteger(s) || s < 0 || s >= v.count) {
-      throw new TrainConfigError(`${what} slice ${s} is outside the stack of ${v.count} slices`);
-    }
-    out.set(v.data.subarray(s * plane, (s + 1) * plane), i * plane);
-  });
-  return { data: out, width: v.width, height: v.height, count: slices.length };
-}
-
 type EstimatedOffset = Omit<ReproduceIsbiResult['labelOffset'], 'interpolation'>;
 
 /** The offset to apply: fixed, none, or estimated on the training slices only (model-free). */
@@ -170,11 +124,6 @@ function offsetNote(o: EstimatedOffset, moved: boolean, how: ShiftInterpolation)
   return `, images resampled (${how}) at (x${fmtOff(o.dx)}, y${fmtOff(o.dy)})${est}`;
 }
 
-function withoutPerSlice(e: SegmentationEvaluation): EvalScores {
-  const { perSlice: _p, ...rest } = e;
-  return rest;
-}
-
 function checkSliceSets(train: readonly number[], validation: readonly number[]): void {
   if (train.length === 0) throw new TrainConfigError('no training slices');
   if (validation.length === 0) throw new TrainConfigError('no validation slices');
@@ -193,8 +142,6 @@ function cellProbability(probabilities: Float32Array, plane: number): Float32Arr
   return p;
 }
 
-const fmtPct = (v: number): string => `${(v * 100).toFixed(2)} %`;
-const fmt4 = (v: number): string => v.toFixed(4);
 const fmtOff = (v: number): string => (v < 0 ? ` − ${(-v).toFixed(2)}` : ` + ${v.toFixed(2)}`);
 
 /** The final table: metrics of the evaluated checkpoint on full slices and centre crops, and the seed. */
@@ -468,20 +415,14 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       width,
       height,
     }));
-    const cropSize = Math.min(options.evalCrop ?? d.evalCrop, width, height);
-    const full = withoutPerSlice(evaluateSegmentation(preds, truths, width, height));
-    const crop = {
-      ...withoutPerSlice(
-        evaluateSegmentation(
-          preds.map((p) => centerCrop(p, width, height, cropSize)),
-          truths.map((t) => centerCrop(t, width, height, cropSize)),
-          cropSize,
-          cropSize,
-        ),
-      ),
-      size: cropSize,
-    };
-    const boundaryErrors = boundaryErrorProfile(preds, truths, width, height);
+    const { full, crop, boundaryErrors } = scoreSlices(
+      preds,
+      truths,
+      width,
+      height,
+      options.evalCrop ?? d.evalCrop,
+    );
+    const cropSize = crop.size;
     const files: ReproduceIsbiResult['files'] = {
       report: join(out, 'report.html'),
       validationProbabilities: join(out, 'validation-probabilities.tif'),
@@ -568,13 +509,6 @@ export function boundaryErrorLine(p: BoundaryErrorProfile): string {
         `${pct(b.shareOfErrors)} of errors (error rate ${pct(b.errorRate)}, ${pct(b.pixels / p.pixels)} of pixels)`,
     )
     .join('; ');
-}
-
-function scoreLine(e: EvalScores): string {
-  return (
-    `mean IoU ${fmt4(e.meanIoU)}, pixel accuracy ${fmtPct(e.pixelAccuracy)}, ` +
-    `V_rand ${fmt4(e.vRand)}, V_info ${fmt4(e.vInfo)}`
-  );
 }
 
 async function writeTestProbabilities(
