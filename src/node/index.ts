@@ -8,7 +8,13 @@ export { initNodeBackend, wasmThreadCount } from './backend.js';
 export type { NodeBackendOptions } from './backend.js';
 export { readStack } from './stacks.js';
 export { readTiffFile, writeTiffFile } from './files.js';
-export { predictFiles, loadModelDir, resolveModelDir, defaultLabelsPath } from './predict.js';
+export {
+  predictFiles,
+  loadModelDir,
+  resolveModelDir,
+  resolveModelDirs,
+  defaultLabelsPath,
+} from './predict.js';
 export type { PredictFilesOptions, PredictFilesResult, LoadedModel } from './predict.js';
 export { writeReport } from './report.js';
 export type { ReportOptions, ReportFiles, OverlaySlice } from './report.js';

@@ -38,6 +38,25 @@ export function resolveModelDir(dir: string): string {
   throw new CheckpointError(`no model.json in ${dir} (nor in ${join(dir, 'best')} or ${join(dir, 'last')})`);
 }
 
+/**
+ * The checkpoints `dir` stands for: `resolveModelDir(dir)`, or for an ensemble's output (no model
+ * of its own, `member-<k>/model` folders) every member's model, in member order.
+ */
+export function resolveModelDirs(dir: string): string[] {
+  for (const d of [dir, join(dir, 'best'), join(dir, 'last')]) {
+    if (existsSync(join(d, 'model.json'))) return [d];
+  }
+  const members = existsSync(dir)
+    ? readdirSync(dir)
+        .map((f) => /^member-(\d+)$/.exec(f))
+        .filter((m): m is RegExpExecArray => m !== null && existsSync(join(dir, m[0], 'model', 'model.json')))
+        .sort((a, b) => Number(a[1]) - Number(b[1]))
+        .map((m) => join(dir, m[0], 'model'))
+    : [];
+  if (members.length > 0) return members;
+  return [resolveModelDir(dir)];
+}
+
 /** Loads a tfjs layers model saved by the trainer (or any tfjs model.json with its weight files). */
 export async function loadModelDir(dir: string): Promise<LoadedModel> {
   const d = resolveModelDir(dir);
@@ -49,7 +68,10 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
 }
 
 export interface PredictFilesOptions {
-  /** Checkpoint or training output directory. */
+  /**
+   * Checkpoint or training output directory, or the output of `reproduce-isbi --members`: its
+   * members' models are all run and their probabilities averaged.
+   */
   model: string;
   /** Image stack (TIFF). */
   images: string;
@@ -76,7 +98,10 @@ export interface PredictFilesResult {
   width: number;
   height: number;
   classes: number;
+  /** The checkpoint directories used, comma-separated (several for an ensemble). */
   modelDir: string;
+  /** The checkpoint directories used: one, or an ensemble's members. */
+  modelDirs: string[];
 }
 
 /** Default path of the label maps next to the probability maps: `y.tif` → `y-labels.tif`. */
@@ -94,46 +119,84 @@ export function defaultLabelsPath(out: string): string {
 export async function predictFiles(o: PredictFilesOptions): Promise<PredictFilesResult> {
   await initNodeBackend(o.backend ?? 'wasm');
   const read = await readStack(o.images, 'image');
-  const { model, dir, state, preprocess } = await loadModelDir(o.model);
+  const dirs = resolveModelDirs(o.model);
+  const loaded: LoadedModel[] = [];
   try {
-    const off = preprocess.imageOffset;
-    const stack =
-      off && (off.dx !== 0 || off.dy !== 0)
-        ? shiftStack(read, off.dx, off.dy, { interpolation: off.interpolation ?? 'bilinear' })
-        : read;
-    const { width, height, count } = stack;
+    for (const d of dirs) loaded.push(await loadModelDir(d));
+    const { width, height, count } = read;
     const plane = width * height;
-    const data = prepareImages(stack.data, width, height, count);
-    // Default: predictTiled's choice (the model's own input size for 'valid', 256 for 'same').
-    const tileSize = o.tileSize ?? state?.config.validationTileSize ?? undefined;
+    // Each model sees the images as its training did (preprocess.json); members usually agree.
+    const inputs = new Map<string, Float32Array>();
+    const inputOf = (p: ModelPreprocess): Float32Array => {
+      const off = p.imageOffset;
+      const key = off && (off.dx !== 0 || off.dy !== 0) ? JSON.stringify(off) : '';
+      let data = inputs.get(key);
+      if (!data) {
+        const stack =
+          off && key
+            ? shiftStack(read, off.dx, off.dy, { interpolation: off.interpolation ?? 'bilinear' })
+            : read;
+        data = prepareImages(stack.data, width, height, count);
+        inputs.set(key, data);
+      }
+      return data;
+    };
     const probPages: { width: number; height: number; data: Float32Array }[] = [];
     const labelPages: { width: number; height: number; data: Uint8Array }[] = [];
     let classes = 2;
     for (let s = 0; s < count; s++) {
-      const image = data.slice(s * plane, (s + 1) * plane);
-      const r = await predictTiled(model, image, width, height, {
-        ...(tileSize !== undefined ? { tileSize } : {}),
-        batchSize: o.batchSize ?? 4,
-        tta: o.tta ?? false,
-      });
-      classes = r.probabilities.length / plane;
+      let mean: Float32Array | null = null;
+      for (const m of loaded) {
+        // Default tile: predictTiled's choice (the model's own input size for 'valid', 256 for 'same').
+        const tileSize = o.tileSize ?? m.state?.config.validationTileSize ?? undefined;
+        const r = await predictTiled(
+          m.model,
+          inputOf(m.preprocess).slice(s * plane, (s + 1) * plane),
+          width,
+          height,
+          {
+            ...(tileSize !== undefined ? { tileSize } : {}),
+            batchSize: o.batchSize ?? 4,
+            tta: o.tta ?? false,
+          },
+        );
+        if (mean && mean.length !== r.probabilities.length)
+          throw new CheckpointError(`the models in ${o.model} predict different numbers of classes`);
+        mean ??= new Float32Array(r.probabilities.length);
+        for (let i = 0; i < mean.length; i++) mean[i]! += r.probabilities[i]! / loaded.length;
+      }
+      const p = mean!;
+      classes = p.length / plane;
       const scale = 255 / (classes - 1);
       const lab = new Uint8Array(plane);
-      for (let i = 0; i < plane; i++) lab[i] = Math.round(r.labels[i]! * scale);
+      for (let i = 0; i < plane; i++) {
+        let best = 0;
+        for (let c = 1; c < classes; c++) if (p[i * classes + c]! > p[i * classes + best]!) best = c;
+        lab[i] = Math.round(best * scale);
+      }
       labelPages.push({ width, height, data: lab });
       const channels = classes === 2 ? [1] : Array.from({ length: classes }, (_, c) => c);
       for (const c of channels) {
-        const p = new Float32Array(plane);
-        for (let i = 0; i < plane; i++) p[i] = r.probabilities[i * classes + c]!;
-        probPages.push({ width, height, data: p });
+        const page = new Float32Array(plane);
+        for (let i = 0; i < plane; i++) page[i] = p[i * classes + c]!;
+        probPages.push({ width, height, data: page });
       }
       o.onSlice?.(s + 1, count);
     }
     const labelsPath = o.labelsOut ?? defaultLabelsPath(o.out);
     await writeTiffFile(o.out, probPages, { compression: 'deflate' });
     await writeTiffFile(labelsPath, labelPages, { compression: 'deflate' });
-    return { probabilities: o.out, labels: labelsPath, count, width, height, classes, modelDir: dir };
+    return {
+      probabilities: o.out,
+      labels: labelsPath,
+      count,
+      width,
+      height,
+      classes,
+      modelDir: loaded.map((m) => m.dir).join(', '),
+      modelDirs: loaded.map((m) => m.dir),
+    };
   } finally {
-    model.dispose();
+    for (const m of loaded) m.model.dispose();
   }
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../src/node/args.js';
-import { readTiffFile } from '../../src/node/files.js';
+import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
+import { predictFiles } from '../../src/node/predict.js';
 import { evaluateSegmentation } from '../../src/metrics/index.js';
 import {
   parseReproduceArgs,
@@ -94,6 +95,14 @@ describe('reproduce-isbi --members (parsing)', () => {
     await expect(runReproduceEnsemble({ ...tiny(out), members: 2, resume: true })).rejects.toThrow(
       /resume is not supported/,
     );
+    process.env.UNET_WASM_REPRODUCE_MEMBER = '1';
+    try {
+      await expect(runReproduceEnsemble({ ...tiny(out), members: 2 })).rejects.toThrow(
+        /cannot start members of its own/,
+      );
+    } finally {
+      delete process.env.UNET_WASM_REPRODUCE_MEMBER;
+    }
     expect(existsSync(join(out, 'member-1'))).toBe(false);
   });
 });
@@ -119,6 +128,7 @@ describe.skipIf(!hasData || !built)('reproduce-isbi --members end to end (tiny)'
       ) as ReproduceIsbiOptions;
       expect(o.seed).toBe(4 + k);
       expect(o.threads).toBe(1);
+      expect((o as { members?: number }).members).toBe(1); // a member never starts members
       expect(existsSync(join(out, `member-${k}`, 'model', 'model.json'))).toBe(true);
     }
     // The ensemble's maps are the mean of the members' maps.
@@ -148,7 +158,7 @@ describe.skipIf(!hasData || !built)('reproduce-isbi --members end to end (tiny)'
     const truth = new Uint8Array(64 * 64);
     for (let y = 0; y < 64; y++)
       for (let x = 0; x < 64; x++) truth[y * 64 + x] = lab.data[y * lab.width + x]! > 0 ? 1 : 0;
-    const pred = Uint8Array.from(f32(mean[0]!), (v) => (v >= 0.5 ? 1 : 0));
+    const pred = Uint8Array.from(f32(mean[0]!), (v) => (v > 0.5 ? 1 : 0));
     const full = evaluateSegmentation([pred], [truth], 64, 64);
     expect(r.full.meanIoU).toBeCloseTo(full.meanIoU, 10);
     expect(r.full.pixelAccuracy).toBeCloseTo(full.pixelAccuracy, 10);
@@ -161,6 +171,25 @@ describe.skipIf(!hasData || !built)('reproduce-isbi --members end to end (tiny)'
     expect(r.crop.size).toBe(40);
     expect(r.crop.pixelAccuracy).toBeCloseTo(crop.pixelAccuracy, 10);
     expect(r.crop.meanIoU).toBeCloseTo(crop.meanIoU, 10);
+    // `predict --model <ensemble out>` runs every member and averages: the run's test maps again.
+    const raw = (await readTiffFile(join(DATA, 'test-volume.tif'), { pages: [0, 1] })).map((pg) => {
+      const d = new Uint8Array(64 * 64);
+      for (let y = 0; y < 64; y++)
+        d.set((pg.data as Uint8Array).subarray(y * pg.width, y * pg.width + 64), y * 64);
+      return { width: 64, height: 64, data: d };
+    });
+    const images = join(out, 'raw.tif');
+    await writeTiffFile(images, raw);
+    const pr = await predictFiles({ model: out, images, out: join(out, 'predicted.tif') });
+    expect(pr.modelDirs).toEqual([1, 2].map((k) => join(out, `member-${k}`, 'model')));
+    const again = await readTiffFile(pr.probabilities);
+    let worstPredict = 0;
+    for (let s = 0; s < 2; s++)
+      for (let i = 0; i < 64 * 64; i++)
+        worstPredict = Math.max(worstPredict, Math.abs(f32(again[s]!)[i]! - f32(tm[s]!)[i]!));
+    expect(worstPredict).toBeLessThan(1e-4);
+    const labelsOut = await readTiffFile(pr.labels);
+    expect(labelsOut[0]!.data[0]).toBe(f32(again[0]!)[0]! > 0.5 ? 255 : 0);
     const summary = JSON.parse(readFileSync(r.files.summary, 'utf8')) as { members: unknown[] };
     expect(summary.members.length).toBe(2);
     expect(existsSync(r.files.report)).toBe(true);

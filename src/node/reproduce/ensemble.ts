@@ -77,6 +77,9 @@ export class ReproduceMemberError extends Error {
   }
 }
 
+/** Set in a member's environment: a member never starts members itself (no process cascade). */
+const MEMBER_ENV = 'UNET_WASM_REPRODUCE_MEMBER';
+
 /** Minutes kept back from the members' budget for averaging, scoring and writing. */
 const ENSEMBLE_RESERVE_MINUTES = 1;
 
@@ -111,6 +114,7 @@ function runMember(
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [cli, 'reproduce-isbi', '--options', optionsFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [MEMBER_ENV]: '1' },
       // Its own process group: a terminal's Ctrl-C reaches only this process, which passes on one
       // SIGINT (a second one makes the CLI quit without outputs).
       detached: true,
@@ -204,6 +208,10 @@ export async function runReproduceEnsemble(
   const minutes = base.minutes ?? d.minutes;
   if (!(minutes > 0)) throw new TrainConfigError(`minutes must be > 0, got ${minutes}`);
   if (base.resume) throw new TrainConfigError('resume is not supported with members');
+  if (process.env[MEMBER_ENV])
+    throw new TrainConfigError(
+      'an ensemble member cannot start members of its own (members must be 1 there)',
+    );
   const memberMinutes = Math.max(minutes - ENSEMBLE_RESERVE_MINUTES, minutes / 2);
   const threads = base.threads ?? Math.max(1, Math.floor(availableParallelism() / k));
   const out = resolve(base.out ?? join('runs', 'reproduce-isbi', `seed${seed}`));
@@ -218,7 +226,9 @@ export async function runReproduceEnsemble(
   const files = seeds.map((s, i) => {
     mkdirSync(memberOut[i]!, { recursive: true });
     const f = join(memberOut[i]!, 'options.json');
-    const o: ReproduceIsbiOptions = {
+    // members: 1, or the member would start an ensemble of its own (the default is 2).
+    const o: ReproduceIsbiOptions & { members: 1 } = {
+      members: 1,
       ...base,
       seed: s,
       out: memberOut[i]!,
@@ -258,7 +268,8 @@ export async function runReproduceEnsemble(
   const plane = width * height;
   const classes = prepareLabels(labels.data, 2);
   const truths = valSlices.map((_, i) => classes.subarray(i * plane, (i + 1) * plane));
-  const preds = valProb.map((p) => Uint8Array.from(p.data, (v) => (v >= 0.5 ? 1 : 0)));
+  // Class 1 where its mean probability beats class 0's, the rule of predictTiled.
+  const preds = valProb.map((p) => Uint8Array.from(p.data, (v) => (v > 0.5 ? 1 : 0)));
   const scores = scoreSlices(preds, truths, width, height, base.evalCrop ?? d.evalCrop);
   const outFiles: ReproduceEnsembleResult['files'] = {
     report: join(out, 'report.html'),

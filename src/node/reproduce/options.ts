@@ -89,7 +89,7 @@ export const REPRODUCE_DEFAULTS = {
   /** Put the images on the labels' pixel grid: 'auto' estimates the offset on the training slices. */
   labelOffset: 'auto' as LabelOffsetOption,
   /** Models trained at once and averaged (`--members`); 1 = a single run. */
-  members: 1,
+  members: 2,
   /** Interpolation of that resampling (see `shiftStack`). */
   shiftInterpolation: 'bilinear' as ShiftInterpolation,
   maxEpochs: 1000,
