@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DATA, hasData, tiny, tmpDirs } from './reproduceFixtures.js';
 import { CliUsageError } from '../../src/node/args.js';
 import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
 import { predictFiles } from '../../src/node/predict.js';
@@ -15,45 +15,13 @@ import {
   summaryTable,
   boundaryErrorLine,
 } from '../../src/node/reproduce/index.js';
-import type { ReproduceIsbiOptions, ReproduceIsbiResult } from '../../src/node/reproduce/index.js';
+import type { ReproduceIsbiResult } from '../../src/node/reproduce/index.js';
 
-const DATA = join(process.cwd(), '..', 'shared', 'data', 'isbi2012');
-const hasData = ['train-volume.tif', 'train-labels.tif', 'test-volume.tif'].every((f) =>
-  existsSync(join(DATA, f)),
-);
 if (!hasData) console.warn(`reproduce-isbi end-to-end tests skipped: ISBI 2012 data not found in ${DATA}`);
 
-const sink = { write: () => true, isTTY: false };
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'unet-repro-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** A tiny configuration: 64² crops, one training and one validation slice, a 2-level U-Net. */
-function tiny(out: string, extra: Partial<ReproduceIsbiOptions> = {}): ReproduceIsbiOptions {
-  return {
-    data: DATA,
-    out,
-    crop: 64,
-    trainSlices: [0],
-    validationSlices: [29],
-    testSlices: [0, 1],
-    model: { depth: 2, baseFilters: 4 },
-    tileSize: 32,
-    batchSize: 2,
-    stepsPerEpoch: 2,
-    epochs: 1,
-    threads: 1,
-    quiet: true,
-    stdout: sink,
-    ...extra,
-  };
-}
+const dirs = tmpDirs('unet-repro-');
+const tmp = dirs.make;
+afterAll(dirs.cleanup);
 
 describe('parseReproduceArgs', () => {
   it('parses every flag', () => {

@@ -1,9 +1,9 @@
 // reproduce-isbi --members: member processes, the mean of their maps and its scores, failures, options files.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DATA, hasData, tiny as tinyBase, tmpDirs } from './reproduceFixtures.js';
 import { CliUsageError } from '../../src/node/args.js';
 import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
 import { predictFiles } from '../../src/node/predict.js';
@@ -18,45 +18,17 @@ import type { ReproduceIsbiOptions } from '../../src/node/reproduce/index.js';
 import { memberCliCandidates } from '../../src/node/reproduce/ensemble.js';
 import { TrainConfigError } from '../../src/train/index.js';
 
-const DATA = join(process.cwd(), '..', 'shared', 'data', 'isbi2012');
-const hasData = ['train-volume.tif', 'train-labels.tif', 'test-volume.tif'].every((f) =>
-  existsSync(join(DATA, f)),
-);
 if (!hasData) console.warn(`reproduce-isbi ensemble tests skipped: ISBI 2012 data not found in ${DATA}`);
 const built = memberCliCandidates().some((u) => existsSync(fileURLToPath(u)));
 if (!built) console.warn('reproduce-isbi ensemble tests skipped: the CLI is not built (npm run build)');
 
-const sink = { write: () => true, isTTY: false };
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'unet-ens-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const dirs = tmpDirs('unet-ens-');
+const tmp = dirs.make;
+afterAll(dirs.cleanup);
 
-/** 64² crops, one training and one validation slice, a 2-level U-Net, one epoch. */
+/** The shared tiny configuration, with a 40² evaluation crop so crop and full slice differ. */
 function tiny(out: string, extra: Partial<ReproduceIsbiOptions> = {}): ReproduceIsbiOptions {
-  return {
-    data: DATA,
-    out,
-    crop: 64,
-    evalCrop: 40,
-    trainSlices: [0],
-    validationSlices: [29],
-    testSlices: [0, 1],
-    model: { depth: 2, baseFilters: 4 },
-    tileSize: 32,
-    batchSize: 2,
-    stepsPerEpoch: 2,
-    epochs: 1,
-    threads: 1,
-    quiet: true,
-    stdout: sink,
-    ...extra,
-  };
+  return tinyBase(out, { evalCrop: 40, ...extra });
 }
 
 const f32 = (pg: { data: ArrayLike<number> }): Float32Array => pg.data as Float32Array;

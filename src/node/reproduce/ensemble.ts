@@ -15,7 +15,7 @@ import { readStack } from '../stacks.js';
 import type { OutStream } from '../progressLine.js';
 import { REPRODUCE_DEFAULTS } from './options.js';
 import type { ReproduceIsbiOptions } from './options.js';
-import type { ReproduceIsbiResult } from './reproduceIsbi.js';
+import type { ReproduceFiles, ReproduceIsbiResult } from './reproduceIsbi.js';
 import { boundaryErrorLine, summaryTable } from './reproduceIsbi.js';
 import { fmt4, fmtPct, scoreLine, scoreSlices } from './scoreSlices.js';
 import type { SliceScores } from './scoreSlices.js';
@@ -60,12 +60,7 @@ export interface ReproduceEnsembleResult extends SliceScores {
   /** Reading, averaging and scoring the members' maps, seconds. */
   ensembleSeconds: number;
   majorityBaseline: number;
-  files: {
-    report: string;
-    validationProbabilities: string;
-    testProbabilities: string | null;
-    summary: string;
-  };
+  files: ReproduceFiles;
   load: { start: number; end: number };
 }
 

@@ -42,6 +42,14 @@ import type { ShiftInterpolation } from '../../data/index.js';
 /** The seed's published numbers (388² centre crops of slices 27–29, mean IoU over both classes). */
 export const SEED_RESULT = { meanIoU: 0.758, pixelAccuracy: 0.9087 } as const;
 
+/** The files a reproduction writes (test maps: null when the test volume was skipped). */
+export interface ReproduceFiles {
+  report: string;
+  validationProbabilities: string;
+  testProbabilities: string | null;
+  summary: string;
+}
+
 /** What `runReproduceIsbi` resolves to (also written to `summary.json`). */
 export interface ReproduceIsbiResult {
   out: string;
@@ -74,12 +82,7 @@ export interface ReproduceIsbiResult {
   /** Where the errors on the full slices lie: bands of distance to the true class boundary (the last band ends at Infinity, null in summary.json). */
   boundaryErrors: BoundaryErrorProfile;
   majorityBaseline: number;
-  files: {
-    report: string;
-    validationProbabilities: string;
-    testProbabilities: string | null;
-    summary: string;
-  };
+  files: ReproduceFiles;
   config: TrainResult['config'];
   history: EpochRecord[];
   /** 1-minute load averages at start and end (the figures are wall-clock). */
