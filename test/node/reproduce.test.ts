@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA, hasData, tiny, tmpDirs } from './reproduceFixtures.js';
+import { DATA, hasData, tiny, tmpDirs, writeTinyTestSlices } from './reproduceFixtures.js';
 import { CliUsageError } from '../../src/node/args.js';
-import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
+import { readTiffFile } from '../../src/node/files.js';
 import { predictFiles } from '../../src/node/predict.js';
 import { defaultAugmentConfig } from '../../src/augment/index.js';
 import {
@@ -261,14 +261,8 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     const pre = JSON.parse(readFileSync(preFile, 'utf8')) as { imageOffset: object };
     expect(pre).toEqual({ imageOffset: { dx: 0.3, dy: -0.6, interpolation: 'cubic' } });
     // The test slices' maps written by the run equal `predict` on the raw slices with the saved model.
-    const raw = (await readTiffFile(join(DATA, 'test-volume.tif'))).slice(0, 2).map((pg) => {
-      const d = new Uint8Array(64 * 64);
-      for (let y = 0; y < 64; y++)
-        d.set((pg.data as Uint8Array).subarray(y * pg.width, y * pg.width + 64), y * 64);
-      return { width: 64, height: 64, data: d };
-    });
     const images = join(out, 'raw.tif');
-    await writeTiffFile(images, raw);
+    await writeTinyTestSlices(images);
     const probs = join(out, 'predicted.tif');
     const worstAgainstRun = async (): Promise<number> => {
       await predictFiles({ model: join(out, 'model'), images, out: probs });

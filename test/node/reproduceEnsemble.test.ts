@@ -3,9 +3,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA, hasData, tiny as tinyBase, tmpDirs } from './reproduceFixtures.js';
+import { DATA, hasData, tiny as tinyBase, tmpDirs, writeTinyTestSlices } from './reproduceFixtures.js';
 import { CliUsageError } from '../../src/node/args.js';
-import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
+import { readTiffFile } from '../../src/node/files.js';
 import { predictFiles } from '../../src/node/predict.js';
 import { evaluateSegmentation } from '../../src/metrics/index.js';
 import {
@@ -144,14 +144,8 @@ describe.skipIf(!hasData || !built)('reproduce-isbi --members end to end (tiny)'
     expect(r.crop.pixelAccuracy).toBeCloseTo(crop.pixelAccuracy, 10);
     expect(r.crop.meanIoU).toBeCloseTo(crop.meanIoU, 10);
     // `predict --model <ensemble out>` runs every member and averages: the run's test maps again.
-    const raw = (await readTiffFile(join(DATA, 'test-volume.tif'), { pages: [0, 1] })).map((pg) => {
-      const d = new Uint8Array(64 * 64);
-      for (let y = 0; y < 64; y++)
-        d.set((pg.data as Uint8Array).subarray(y * pg.width, y * pg.width + 64), y * 64);
-      return { width: 64, height: 64, data: d };
-    });
     const images = join(out, 'raw.tif');
-    await writeTiffFile(images, raw);
+    await writeTinyTestSlices(images);
     const pr = await predictFiles({ model: out, images, out: join(out, 'predicted.tif') });
     expect(pr.modelDirs).toEqual([1, 2].map((k) => join(out, `member-${k}`, 'model')));
     const again = await readTiffFile(pr.probabilities);

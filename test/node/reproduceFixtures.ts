@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
 import type { ReproduceIsbiOptions } from '../../src/node/reproduce/index.js';
 
 export const DATA = join(process.cwd(), '..', 'shared', 'data', 'isbi2012');
@@ -45,4 +46,16 @@ export function tiny(out: string, extra: Partial<ReproduceIsbiOptions> = {}): Re
     stdout: sink,
     ...extra,
   };
+}
+
+/** Writes the top-left 64² corners of test-volume.tif's slices 0 and 1 (the tiny runs' test slices) to `path`. */
+export async function writeTinyTestSlices(path: string): Promise<void> {
+  const pages = await readTiffFile(join(DATA, 'test-volume.tif'), { pages: [0, 1] });
+  const raw = pages.map((pg) => {
+    const d = new Uint8Array(64 * 64);
+    for (let y = 0; y < 64; y++)
+      d.set((pg.data as Uint8Array).subarray(y * pg.width, y * pg.width + 64), y * 64);
+    return { width: 64, height: 64, data: d };
+  });
+  await writeTiffFile(path, raw);
 }
