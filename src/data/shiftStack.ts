@@ -2,8 +2,11 @@ import { DataInputError } from './errors.js';
 import { checkStack } from './stack.js';
 import type { ImageStack, NumericStack } from './stack.js';
 
+/** The ways `shiftStack` interpolates between pixels. */
+export const SHIFT_INTERPOLATIONS = ['bilinear', 'cubic'] as const;
+
 /** How `shiftStack` interpolates between pixels. */
-export type ShiftInterpolation = 'bilinear' | 'cubic';
+export type ShiftInterpolation = (typeof SHIFT_INTERPOLATIONS)[number];
 
 /** Options of `shiftStack`. */
 export interface ShiftStackOptions {
@@ -69,7 +72,7 @@ export function shiftStack(
     }
   }
   const interpolation = options.interpolation ?? 'bilinear';
-  if (interpolation !== 'bilinear' && interpolation !== 'cubic') {
+  if (!SHIFT_INTERPOLATIONS.includes(interpolation)) {
     throw new DataInputError(`interpolation must be 'bilinear' or 'cubic', got ${String(interpolation)}`);
   }
   const taps = interpolation === 'cubic' ? 4 : 2;
@@ -77,7 +80,7 @@ export function shiftStack(
   const out = new Float32Array(W * H * count);
   const X = axisTaps(W, dx, taps);
   const Y = axisTaps(H, dy, taps);
-  // Separable: rows first (into `row`, one per source row), then the column taps.
+  // Separable: the row taps of one slice into `rows`, then the column taps from it.
   const rows = new Float32Array(W * H);
   let lo = Infinity;
   let hi = -Infinity;

@@ -4,6 +4,7 @@ import { readUNetOptions, withInputSize } from '../model/buildUNet.js';
 import { traceUNetSize } from '../model/size.js';
 import { InferenceInputError } from './errors.js';
 import { mirrorPad } from './mirrorPad.js';
+import { argmaxLabels } from './argmaxLabels.js';
 import { dihedralInverse, dihedralTransform } from './dihedral.js';
 
 /** Options of {@link predictTiled}. */
@@ -184,12 +185,7 @@ export async function predictTiled(
       options.onProgress?.(Math.min(b0 + batchSize, origins.length), origins.length);
     }
 
-    const labels = new Uint8Array(width * height);
-    for (let i = 0; i < labels.length; i++) {
-      let best = 0;
-      for (let c = 1; c < K; c++) if (probabilities[i * K + c]! > probabilities[i * K + best]!) best = c;
-      labels[i] = best;
-    }
+    const labels = argmaxLabels(probabilities, K);
     return {
       probabilities,
       labels,

@@ -1,5 +1,6 @@
 // What a saved model expects done to its input images before prediction, kept next to model.json
 // so `unet-wasm predict` repeats what training did.
+import { SHIFT_INTERPOLATIONS } from '../data/index.js';
 import type { ShiftInterpolation } from '../data/index.js';
 import { CheckpointError, readJsonFile } from '../train/index.js';
 
@@ -29,7 +30,7 @@ export function readPreprocess(files: Record<string, Uint8Array>): ModelPreproce
       Number.isFinite(o.dy) &&
       Math.abs(o.dx) <= 4 &&
       Math.abs(o.dy) <= 4 &&
-      (o.interpolation === undefined || o.interpolation === 'bilinear' || o.interpolation === 'cubic')
+      (o.interpolation === undefined || SHIFT_INTERPOLATIONS.includes(o.interpolation))
     )
   ) {
     throw new CheckpointError(

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { BackendName } from '../backend/index.js';
-import { predictTiled } from '../infer/index.js';
+import { argmaxLabels, predictTiled } from '../infer/index.js';
 import { SeededDropout } from '../model/index.js';
 import { CheckpointError, filesToArtifacts, prepareImages, readJsonFile } from '../train/index.js';
 import type { CheckpointState } from '../train/index.js';
@@ -132,10 +132,8 @@ export async function predictFiles(o: PredictFilesOptions): Promise<PredictFiles
       const key = off && (off.dx !== 0 || off.dy !== 0) ? JSON.stringify(off) : '';
       let data = inputs.get(key);
       if (!data) {
-        const stack =
-          off && key
-            ? shiftStack(read, off.dx, off.dy, { interpolation: off.interpolation ?? 'bilinear' })
-            : read;
+        // The record's interpolation is shiftStack's option (absent: its default, bilinear).
+        const stack = off && key ? shiftStack(read, off.dx, off.dy, off) : read;
         data = prepareImages(stack.data, width, height, count);
         inputs.set(key, data);
       }
@@ -168,12 +166,7 @@ export async function predictFiles(o: PredictFilesOptions): Promise<PredictFiles
       const p = mean!;
       classes = p.length / plane;
       const scale = 255 / (classes - 1);
-      const lab = new Uint8Array(plane);
-      for (let i = 0; i < plane; i++) {
-        let best = 0;
-        for (let c = 1; c < classes; c++) if (p[i * classes + c]! > p[i * classes + best]!) best = c;
-        lab[i] = Math.round(best * scale);
-      }
+      const lab = argmaxLabels(p, classes).map((c) => Math.round(c * scale));
       labelPages.push({ width, height, data: lab });
       const channels = classes === 2 ? [1] : Array.from({ length: classes }, (_, c) => c);
       for (const c of channels) {

@@ -1,5 +1,6 @@
 // The `reproduce-isbi` command: argument parsing and the entry point the CLI dispatches to.
 import { readFileSync } from 'node:fs';
+import { SHIFT_INTERPOLATIONS } from '../../data/index.js';
 import { CliUsageError } from '../args.js';
 import type { OutStream } from '../progressLine.js';
 import { AUGMENT_PRESETS, LOSS_PRESETS, REPRODUCE_DEFAULTS } from './options.js';
@@ -86,7 +87,6 @@ function sliceList(flag: string, v: string): number[] {
   return out;
 }
 
-/** Parses `reproduce-isbi` arguments into options (throws `CliUsageError`). */
 /** Keys an `--options` file may set: every option that is plain data. */
 const FILE_KEYS = [
   'data',
@@ -138,7 +138,7 @@ function optionsFile(path: string): ReproduceCommandOptions {
 export type ReproduceCommandOptions = ReproduceIsbiOptions & { members?: number };
 
 /**
- * Parses the command's flags. `--options FILE` supplies options from a JSON file; flags given
+ * Parses `reproduce-isbi` arguments into options (throws `CliUsageError`). `--options FILE` supplies options from a JSON file; flags given
  * anywhere on the line override it.
  */
 export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOptions {
@@ -187,7 +187,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOpt
         o.augment = oneOf(flag, value(), AUGMENT_PRESETS);
         break;
       case '--shift-interpolation':
-        o.shiftInterpolation = oneOf(flag, value(), ['bilinear', 'cubic'] as const);
+        o.shiftInterpolation = oneOf(flag, value(), SHIFT_INTERPOLATIONS);
         break;
       case '--label-offset': {
         const v = value();
