@@ -60,13 +60,10 @@ describe('reproduce-isbi --members (parsing)', () => {
     expect(() => parseReproduceArgs(['--options', join(d, 'missing.json')])).toThrow(CliUsageError);
   });
 
-  it('rejects a bad member count or resume before starting anything', async () => {
+  it('rejects a bad member count or a nested ensemble before starting anything', async () => {
     const out = tmp();
     for (const members of [1, 9, 2.5])
       await expect(runReproduceEnsemble({ ...tiny(out), members })).rejects.toThrow(TrainConfigError);
-    await expect(runReproduceEnsemble({ ...tiny(out), members: 2, resume: true })).rejects.toThrow(
-      /resume is not supported/,
-    );
     process.env.UNET_WASM_REPRODUCE_MEMBER = '1';
     try {
       await expect(runReproduceEnsemble({ ...tiny(out), members: 2 })).rejects.toThrow(
@@ -172,6 +169,46 @@ describe.skipIf(!hasData || !built)('reproduce-isbi --members end to end (tiny)'
     for (let i = 0; i < 64 * 64; i++) worst = Math.max(worst, Math.abs(f32(a[0]!)[i]! - f32(b[0]!)[i]!));
     expect(worst).toBeLessThan(1e-5);
     expect(r.files.testProbabilities).toBeNull();
+  });
+
+  it('resumes each member from its own last checkpoint, exactly', async () => {
+    const out = tmp();
+    await runReproduceEnsemble({ ...tiny(out, { seed: 5, testSlices: [] }), members: 2 });
+    let log = '';
+    const r = await runReproduceEnsemble({
+      ...tiny(out, { seed: 5, epochs: 2, testSlices: [] }),
+      members: 2,
+      resume: true,
+      stdout: { write: (s: string) => (log += s), isTTY: false },
+    });
+    expect(log).toMatch(/resuming each member/);
+    // Each member trained only epoch 2: epoch 1 came from its checkpoint.
+    for (const seed of [5, 6]) {
+      expect(log).toMatch(new RegExp(`^\\[seed ${seed}\\] epoch 2/2 `, 'm'));
+      expect(log).not.toMatch(new RegExp(`^\\[seed ${seed}\\] epoch 1/`, 'm'));
+    }
+    expect(r.members.map((m) => m.epochs)).toEqual([2, 2]);
+    for (const k of [1, 2]) {
+      const o = JSON.parse(
+        readFileSync(join(out, `member-${k}`, 'options.json'), 'utf8'),
+      ) as ReproduceIsbiOptions;
+      expect(o.resume).toBe(true);
+    }
+    // Member 2 (seed 6) trained 1 + 1 epochs; one uninterrupted 2-epoch run of seed 6 gives its maps.
+    const single = await runReproduceIsbi(tiny(tmp(), { seed: 6, epochs: 2, testSlices: [] }));
+    const a = await readTiffFile(join(out, 'member-2', 'validation-probabilities.tif'));
+    const b = await readTiffFile(single.files.validationProbabilities);
+    let worst = 0;
+    for (let i = 0; i < 64 * 64; i++) worst = Math.max(worst, Math.abs(f32(a[0]!)[i]! - f32(b[0]!)[i]!));
+    expect(worst).toBeLessThan(1e-5);
+    // Another seed does not match the members' checkpoints: the member says so.
+    const err = await runReproduceEnsemble({
+      ...tiny(out, { seed: 8, epochs: 3, testSlices: [] }),
+      members: 2,
+      resume: true,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReproduceMemberError);
+    expect((err as Error).message).toMatch(/cannot resume: the checkpoint was made with different options/);
   });
 
   it('an abort (Ctrl-C) stops every member, which still evaluate; the mean is scored', async () => {

@@ -40,7 +40,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
                     (default ${REPRODUCE_DEFAULTS.cosineSteps} = constant rate until the budget)
   --steps-per-epoch N  steps between validations (default ${REPRODUCE_DEFAULTS.stepsPerEpoch})
   --threads N       tfjs-wasm threads (default: all CPUs; 1 = one compute thread)
-  --resume          continue from <out>/checkpoints/last (the budget restarts)
+  --resume          continue from <out>/checkpoints/last (the budget restarts); with members,
+                    each from <out>/member-<k>/checkpoints/last (give the same --seed)
   --quiet           no per-step progress line
   --members K       train K models at once, one process each (seeds seed … seed+K-1, the CPUs
                     divided among them), and score the mean of their probability maps; outputs

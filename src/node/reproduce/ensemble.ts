@@ -186,7 +186,9 @@ async function meanOfTiffs(
  * Trains `members` reproductions at once (one process each, seeds `seed` … `seed + members − 1`,
  * each with the whole budget less one minute), then averages their probability maps of the
  * validation slices and of the test volume and scores the mean like a single run. Member outputs
- * stay in `<out>/member-<k>/` (models, maps, reports). Needs the built CLI (`npm run build`).
+ * stay in `<out>/member-<k>/` (models, maps, reports). With `resume`, member k continues from
+ * `<out>/member-<k>/checkpoints/last` as a single run would (each with a fresh budget), so the
+ * seed must be the one the members started with. Needs the built CLI (`npm run build`).
  */
 export async function runReproduceEnsemble(
   options: ReproduceEnsembleOptions,
@@ -202,7 +204,6 @@ export async function runReproduceEnsemble(
   if (!Number.isInteger(seed)) throw new TrainConfigError(`seed must be an integer, got ${seed}`);
   const minutes = base.minutes ?? d.minutes;
   if (!(minutes > 0)) throw new TrainConfigError(`minutes must be > 0, got ${minutes}`);
-  if (base.resume) throw new TrainConfigError('resume is not supported with members');
   if (process.env[MEMBER_ENV])
     throw new TrainConfigError(
       'an ensemble member cannot start members of its own (members must be 1 there)',
@@ -216,7 +217,8 @@ export async function runReproduceEnsemble(
   const memberOut = seeds.map((_, i) => join(out, `member-${i + 1}`));
   stdout.write(
     `reproduce-isbi ensemble: ${k} members (seeds ${seeds.join(', ')}), ${threads} thread${threads > 1 ? 's' : ''} each, ` +
-      `budget ${minutes} min (members ${memberMinutes} min), out ${out}, load average ${load0.toFixed(1)}\n`,
+      `budget ${minutes} min (members ${memberMinutes} min)${base.resume ? ', resuming each member' : ''}, ` +
+      `out ${out}, load average ${load0.toFixed(1)}\n`,
   );
   const files = seeds.map((s, i) => {
     mkdirSync(memberOut[i]!, { recursive: true });
