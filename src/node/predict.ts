@@ -30,11 +30,15 @@ export interface LoadedModel {
   preprocess: ModelPreprocess;
 }
 
+/** `dir` itself if it holds model.json, else `dir/best`, else `dir/last`; undefined if none does. */
+function findModelDir(dir: string): string | undefined {
+  return [dir, join(dir, 'best'), join(dir, 'last')].find((d) => existsSync(join(d, 'model.json')));
+}
+
 /** Finds the checkpoint in `dir`: `dir` itself if it holds model.json, else `dir/best`, else `dir/last`. */
 export function resolveModelDir(dir: string): string {
-  for (const d of [dir, join(dir, 'best'), join(dir, 'last')]) {
-    if (existsSync(join(d, 'model.json'))) return d;
-  }
+  const d = findModelDir(dir);
+  if (d !== undefined) return d;
   throw new CheckpointError(`no model.json in ${dir} (nor in ${join(dir, 'best')} or ${join(dir, 'last')})`);
 }
 
@@ -43,9 +47,8 @@ export function resolveModelDir(dir: string): string {
  * of its own, `member-<k>/model` folders) every member's model, in member order.
  */
 export function resolveModelDirs(dir: string): string[] {
-  for (const d of [dir, join(dir, 'best'), join(dir, 'last')]) {
-    if (existsSync(join(d, 'model.json'))) return [d];
-  }
+  const own = findModelDir(dir);
+  if (own !== undefined) return [own];
   const members = existsSync(dir)
     ? readdirSync(dir)
         .map((f) => /^member-(\d+)$/.exec(f))

@@ -8,6 +8,8 @@ import { Rng } from '../../src/random/index.js';
 import { decodeTiff } from '../../src/tiff/index.js';
 import { elasticField } from '../../src/augment/index.js';
 
+export { maxAbsDiff } from '../model/arrays.js';
+
 const DATA = '../../../shared/data/isbi2012/';
 export const ISBI_VOLUME = fileURLToPath(new URL(DATA + 'train-volume.tif', import.meta.url));
 export const ISBI_LABELS = fileURLToPath(new URL(DATA + 'train-labels.tif', import.meta.url));
@@ -61,12 +63,6 @@ export function badFieldCase(seed: number): {
     dy[(5 + 5 * k) * w + 62 - 4 * k] = v;
   });
   return { w, h, img: noise(seed, w * h, -1, 1), lab: labels(seed, w * h, 9), dx, dy };
-}
-
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
 }
 
 export function maxAbs(a: ArrayLike<number>): number {

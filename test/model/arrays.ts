@@ -9,6 +9,13 @@ export function rand(rng: Rng, n: number, lo = -1, hi = 1): Float32Array {
   return a;
 }
 
+/** max |a − b| over the elements. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
 /** max |a − b| / max(max |b|, floor). */
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-6): number {
   expect(a.length).toBe(b.length);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA, hasData, tiny, tmpDirs, writeTinyTestSlices } from './reproduceFixtures.js';
+import { DATA, hasData, tiffMaxAbsDiff, tiny, tmpDirs, writeTinyTestSlices } from './reproduceFixtures.js';
 import { CliUsageError } from '../../src/node/args.js';
 import { readTiffFile } from '../../src/node/files.js';
 import { predictFiles } from '../../src/node/predict.js';
@@ -266,15 +266,7 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     const probs = join(out, 'predicted.tif');
     const worstAgainstRun = async (): Promise<number> => {
       await predictFiles({ model: join(out, 'model'), images, out: probs });
-      const want = await readTiffFile(r.files.testProbabilities!);
-      const got = await readTiffFile(probs);
-      let worst = 0;
-      want.forEach((pg, k) => {
-        const a = pg.data as Float32Array;
-        const b = got[k]!.data as Float32Array;
-        for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-      });
-      return worst;
+      return tiffMaxAbsDiff(r.files.testProbabilities!, probs);
     };
     expect(await worstAgainstRun()).toBeLessThan(1e-4);
     // A record without the interpolation means bilinear (models saved before it existed): other maps.

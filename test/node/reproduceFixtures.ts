@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
 import type { ReproduceIsbiOptions } from '../../src/node/reproduce/index.js';
+import { maxAbsDiff } from '../model/arrays.js';
 
 export const DATA = join(process.cwd(), '..', 'shared', 'data', 'isbi2012');
 export const hasData = ['train-volume.tif', 'train-labels.tif', 'test-volume.tif'].every((f) =>
@@ -58,4 +59,11 @@ export async function writeTinyTestSlices(path: string): Promise<void> {
     return { width: 64, height: 64, data: d };
   });
   await writeTiffFile(path, raw);
+}
+
+/** Largest |a − b| over every page of two probability TIFFs (read with readTiffFile); the page counts must agree. */
+export async function tiffMaxAbsDiff(pathA: string, pathB: string): Promise<number> {
+  const [a, b] = await Promise.all([readTiffFile(pathA), readTiffFile(pathB)]);
+  if (a.length !== b.length) throw new Error(`${pathA} has ${a.length} pages, ${pathB} ${b.length}`);
+  return Math.max(...a.map((pg, k) => maxAbsDiff(pg.data, b[k]!.data)));
 }

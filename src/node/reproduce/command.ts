@@ -139,8 +139,8 @@ function optionsFile(path: string): ReproduceCommandOptions {
 export type ReproduceCommandOptions = ReproduceIsbiOptions & { members?: number };
 
 /**
- * Parses `reproduce-isbi` arguments into options (throws `CliUsageError`). `--options FILE` supplies options from a JSON file; flags given
- * anywhere on the line override it.
+ * Parses `reproduce-isbi` arguments into options (throws `CliUsageError`). `--options FILE`
+ * supplies options from a JSON file; flags given anywhere on the line override it.
  */
 export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOptions {
   const o: ReproduceCommandOptions = {};
