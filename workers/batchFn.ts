@@ -29,7 +29,7 @@ export function batchFn(stack: StackData, options: unknown, job: BatchJob): Batc
   }
   const [count, height, width] = stack.shape;
   const batch = makeBatch(
-    { data: stack.images, width, height, count },
+    { data: stack.images, width, height, count, channels: stack.channels ?? 1 },
     stack.labels,
     indices,
     tile,

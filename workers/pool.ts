@@ -94,7 +94,12 @@ export function shareStack(stack: StackData): StackData {
   if (stack.images.buffer instanceof SharedArrayBuffer && stack.labels.buffer instanceof SharedArrayBuffer) {
     return stack;
   }
-  return { images: toShared(stack.images), labels: toShared(stack.labels), shape: stack.shape };
+  return {
+    images: toShared(stack.images),
+    labels: toShared(stack.labels),
+    shape: stack.shape,
+    ...(stack.channels !== undefined ? { channels: stack.channels } : {}),
+  };
 }
 
 function checkInt(name: string, v: unknown, min: number): number {
@@ -132,9 +137,15 @@ export class BatchPool<B extends BatchRecord = BatchRecord> {
     this.plan = options.plan ?? (() => null);
     const [slices, h, w] = options.stack.shape;
     const px = slices * h * w;
-    if (!(px > 0) || options.stack.images.length !== px || options.stack.labels.length !== px) {
+    const channels = options.stack.channels ?? 1;
+    if (
+      !(px > 0) ||
+      !(Number.isInteger(channels) && channels >= 1) ||
+      options.stack.images.length !== px * channels ||
+      options.stack.labels.length !== px
+    ) {
       throw new WorkerPoolError(
-        `stack shape [${options.stack.shape.join(', ')}] does not match images (${options.stack.images.length}) ` +
+        `stack shape [${options.stack.shape.join(', ')}] × ${channels} channels does not match images (${options.stack.images.length}) ` +
           `and labels (${options.stack.labels.length})`,
       );
     }

@@ -18,6 +18,8 @@ export interface StackData {
   labels: Uint8Array;
   /** [slices, height, width] */
   shape: [number, number, number];
+  /** Interleaved image values per pixel (labels have one). Default 1. */
+  channels?: number;
 }
 
 /** One batch request: its key and the plan's arguments for it (e.g. slice indices and seed). */

@@ -36,7 +36,7 @@ export function fromPool(
 
 /** Pool options for a trainer context: its stack, tile, augmentation, weights and batch plan. */
 export function poolOptions(ctx: BatchSourceContext): {
-  stack: { images: Float32Array; labels: Uint8Array; shape: [number, number, number] };
+  stack: { images: Float32Array; labels: Uint8Array; shape: [number, number, number]; channels: number };
   batchOptions: PoolBatchOptions;
   plan: (epoch: number, index: number) => PoolBatchArgs;
   stepsPerEpoch: number;
@@ -44,7 +44,12 @@ export function poolOptions(ctx: BatchSourceContext): {
 } {
   const { stack } = ctx;
   return {
-    stack: { images: stack.data, labels: ctx.labels, shape: [stack.count, stack.height, stack.width] },
+    stack: {
+      images: stack.data,
+      labels: ctx.labels,
+      shape: [stack.count, stack.height, stack.width],
+      channels: stack.channels ?? 1,
+    },
     batchOptions: { tile: ctx.tile, augment: ctx.augment, weights: ctx.weights },
     plan: (epoch, index) => {
       const { indices, seed } = ctx.plan(epoch, index);

@@ -7,3 +7,5 @@ export { shiftStack, SHIFT_INTERPOLATIONS } from './shiftStack.js';
 export type { ShiftInterpolation, ShiftStackOptions } from './shiftStack.js';
 export { estimateLabelOffset } from './estimateLabelOffset.js';
 export type { LabelOffset, LabelOffsetOptions } from './estimateLabelOffset.js';
+export { sliceContext, contextSlice } from './sliceContext.js';
+export type { ContextStack, SliceContextOptions } from './sliceContext.js';

@@ -11,6 +11,8 @@ export const PREPROCESS_FILE = 'preprocess.json';
 export interface ModelPreprocess {
   /** Images were resampled at (x + dx, y + dy) (`shiftStack`) to lie on the labels' grid. */
   imageOffset?: { dx: number; dy: number; interpolation?: ShiftInterpolation };
+  /** Each slice goes in with `radius` z-neighbours per side as channels (`sliceContext`), after normalising. */
+  sliceContext?: { radius: number };
 }
 
 /** The record as a model-directory file. */
@@ -36,6 +38,10 @@ export function readPreprocess(files: Record<string, Uint8Array>): ModelPreproce
     throw new CheckpointError(
       `${PREPROCESS_FILE}: imageOffset must hold finite dx, dy in [-4, 4] and an interpolation 'bilinear' or 'cubic' (or none: bilinear)`,
     );
+  }
+  const c = p.sliceContext;
+  if (c !== undefined && !(Number.isInteger(c.radius) && c.radius >= 0 && c.radius <= 8)) {
+    throw new CheckpointError(`${PREPROCESS_FILE}: sliceContext.radius must be an integer in [0, 8]`);
   }
   return p;
 }

@@ -15,7 +15,7 @@ import { writeTiffFile } from './files.js';
 import { readStack } from './stacks.js';
 import { readPreprocess } from './modelPreprocess.js';
 import type { ModelPreprocess } from './modelPreprocess.js';
-import { shiftStack } from '../data/index.js';
+import { shiftStack, sliceContext } from '../data/index.js';
 
 // Keeps the model module (and its custom layer registrations) in the bundle.
 void SeededDropout;
@@ -60,6 +60,11 @@ export function resolveModelDirs(dir: string): string[] {
   return [resolveModelDir(dir)];
 }
 
+/** Input channels of a loaded model: 2·radius + 1 of its `sliceContext` record, else 1. */
+function channelsOf(m: LoadedModel): number {
+  return 2 * (m.preprocess.sliceContext?.radius ?? 0) + 1;
+}
+
 /** Loads a tfjs layers model saved by the trainer (or any tfjs model.json with its weight files). */
 export async function loadModelDir(dir: string): Promise<LoadedModel> {
   const d = resolveModelDir(dir);
@@ -67,7 +72,16 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
   for (const f of readdirSync(d)) files[f] = new Uint8Array(readFileSync(join(d, f)));
   const model = await loadLayersModel(tf.io.fromMemory(filesToArtifacts(files)));
   const state = files['state.json'] ? readJsonFile<CheckpointState>(files, 'state.json') : null;
-  return { model, dir: d, state, preprocess: readPreprocess(files) };
+  const preprocess = readPreprocess(files);
+  const inChannels = model.inputs[0]?.shape[3] ?? 1;
+  const expected = 2 * (preprocess.sliceContext?.radius ?? 0) + 1;
+  if (inChannels !== expected) {
+    model.dispose();
+    throw new CheckpointError(
+      `the model in ${d} takes ${inChannels} input channels, but its preprocess.json gives ${expected} (2·sliceContext.radius + 1)`,
+    );
+  }
+  return { model, dir: d, state, preprocess };
 }
 
 export interface PredictFilesOptions {
@@ -132,12 +146,15 @@ export async function predictFiles(o: PredictFilesOptions): Promise<PredictFiles
     const inputs = new Map<string, Float32Array>();
     const inputOf = (p: ModelPreprocess): Float32Array => {
       const off = p.imageOffset;
-      const key = off && (off.dx !== 0 || off.dy !== 0) ? JSON.stringify(off) : '';
+      const moved = off !== undefined && (off.dx !== 0 || off.dy !== 0);
+      const radius = p.sliceContext?.radius ?? 0;
+      const key = JSON.stringify([moved ? off : null, radius]);
       let data = inputs.get(key);
       if (!data) {
         // The record's interpolation is shiftStack's option (absent: its default, bilinear).
-        const stack = off && key ? shiftStack(read, off.dx, off.dy, off) : read;
+        const stack = moved ? shiftStack(read, off.dx, off.dy, off) : read;
         data = prepareImages(stack.data, width, height, count);
+        if (radius > 0) data = sliceContext({ data, width, height, count }, { radius }).data;
         inputs.set(key, data);
       }
       return data;
@@ -152,7 +169,7 @@ export async function predictFiles(o: PredictFilesOptions): Promise<PredictFiles
         const tileSize = o.tileSize ?? m.state?.config.validationTileSize ?? undefined;
         const r = await predictTiled(
           m.model,
-          inputOf(m.preprocess).slice(s * plane, (s + 1) * plane),
+          inputOf(m.preprocess).slice(s * plane * channelsOf(m), (s + 1) * plane * channelsOf(m)),
           width,
           height,
           {

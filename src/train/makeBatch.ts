@@ -11,12 +11,17 @@ import { TrainConfigError } from './errors.js';
 /** Options of `weightMap` (w0, sigma, classWeights, connectivity). */
 export type WeightOptions = NonNullable<Parameters<typeof weightMap>[3]>;
 
-/** A normalised image stack, slice-major: `data[(slice * height + y) * width + x]`. */
+/**
+ * A normalised image stack, slice-major: `data[((slice * height + y) * width + x) * channels + c]`
+ * (with one channel, `data[(slice * height + y) * width + x]`).
+ */
 export interface TrainStack {
   data: Float32Array;
   width: number;
   height: number;
   count: number;
+  /** Interleaved channels per pixel, e.g. z-neighbours from `sliceContext`. Default 1. */
+  channels?: number;
 }
 
 /** Tile geometry: the network input tile and the (centred) label/output tile. */
@@ -27,10 +32,12 @@ export interface TileSpec {
   outputSize: number;
 }
 
-/** One batch, laid out NHWC with one channel; transferable buffers. */
+/** One batch, laid out NHWC; transferable buffers. */
 export interface Batch {
-  /** [batch, inputSize, inputSize] normalised intensities. */
+  /** [batch, inputSize, inputSize, channels] normalised intensities. */
   images: Float32Array;
+  /** Channels per pixel of `images` (the stack's). */
+  channels: number;
   /** [batch, outputSize, outputSize] class indices. */
   labels: Int32Array;
   /** [batch, outputSize, outputSize] per-pixel loss weights (all 1 when weights are off). */
@@ -86,7 +93,8 @@ export function cropTile(
 
 /**
  * Makes one batch. Sample `i` uses the seed `mixSeed(seed, i)`, so the same arguments always give
- * the same batch, whichever thread computes it.
+ * the same batch, whichever thread computes it. Every channel of a multi-channel stack goes through
+ * the same crop or warp (the same seed), so the channels stay registered.
  *
  * @param stack normalised images.
  * @param labels class indices (0 … classes-1), same layout as `stack.data`.
@@ -106,6 +114,8 @@ export function makeBatch(
   seed: number,
 ): Batch {
   const { width, height, count } = stack;
+  const C = stack.channels ?? 1;
+  if (!Number.isInteger(C) || C < 1) throw new TrainConfigError(`channels must be a positive integer, got ${C}`);
   const plane = width * height;
   const { inputSize: n, outputSize: m } = tile;
   if (!(Number.isInteger(n) && Number.isInteger(m) && m > 0 && n >= m && (n - m) % 2 === 0)) {
@@ -113,14 +123,15 @@ export function makeBatch(
       `bad tile spec: input ${n}, output ${m} (need input >= output > 0, even margin)`,
     );
   }
-  if (stack.data.length !== plane * count || labels.length !== plane * count) {
+  if (stack.data.length !== plane * count * C || labels.length !== plane * count) {
     throw new TrainConfigError(
-      `stack of ${count} slices ${width}x${height} needs ${plane * count} pixels; got ${stack.data.length} image and ${labels.length} label values`,
+      `stack of ${count} slices ${width}x${height}x${C} needs ${plane * count * C} image and ${plane * count} label values; got ${stack.data.length} and ${labels.length}`,
     );
   }
   const b = indices.length;
   const out: Batch = {
-    images: new Float32Array(b * n * n),
+    images: new Float32Array(b * n * n * C),
+    channels: C,
     labels: new Int32Array(b * m * m),
     weights: new Float32Array(b * m * m),
     batchSize: b,
@@ -133,34 +144,47 @@ export function makeBatch(
     if (!Number.isInteger(s) || s < 0 || s >= count) {
       throw new TrainConfigError(`slice index ${s} is outside the stack of ${count} slices`);
     }
-    const image = stack.data.subarray(s * plane, (s + 1) * plane);
     const label = labels.subarray(s * plane, (s + 1) * plane);
     const sampleSeed = mixSeed(seed, i);
-    let tileImage: Float32Array;
-    let tileLabel: Uint8Array;
-    if (augment === false) {
-      ({ image: tileImage, label: tileLabel } = cropTile(image, label, width, height, tile, sampleSeed));
-    } else {
-      const t = augmentTile({ image, label, width, height }, augment, sampleSeed, {
-        width: n,
-        height: n,
-        labelWidth: m,
-        labelHeight: m,
-      });
-      tileImage = t.image;
-      tileLabel = t.label;
+    let tileLabel: Uint8Array | null = null;
+    for (let c = 0; c < C; c++) {
+      const image = channelPlane(stack.data, s, c, C, plane);
+      let tileImage: Float32Array;
+      let lab: Uint8Array;
+      if (augment === false) {
+        ({ image: tileImage, label: lab } = cropTile(image, label, width, height, tile, sampleSeed));
+      } else {
+        const t = augmentTile({ image, label, width, height }, augment, sampleSeed, {
+          width: n,
+          height: n,
+          labelWidth: m,
+          labelHeight: m,
+        });
+        tileImage = t.image;
+        lab = t.label;
+      }
+      if (tileImage.length !== n * n || lab.length !== m * m) {
+        throw new TrainConfigError(
+          `augmented tile has ${tileImage.length} image / ${lab.length} label pixels, expected ${n * n} / ${m * m}`,
+        );
+      }
+      if (C === 1) out.images.set(tileImage, i * n * n);
+      else for (let k = 0, o = i * n * n * C + c; k < n * n; k++, o += C) out.images[o] = tileImage[k]!;
+      tileLabel ??= lab; // every channel's label tile is the same warp of the same label
     }
-    if (tileImage.length !== n * n || tileLabel.length !== m * m) {
-      throw new TrainConfigError(
-        `augmented tile has ${tileImage.length} image / ${tileLabel.length} label pixels, expected ${n * n} / ${m * m}`,
-      );
-    }
-    out.images.set(tileImage, i * n * n);
     const lab = out.labels.subarray(i * m * m, (i + 1) * m * m);
-    for (let k = 0; k < m * m; k++) lab[k] = tileLabel[k]!;
+    for (let k = 0; k < m * m; k++) lab[k] = tileLabel![k]!;
     // Weights come from the augmented label tile, as the loss sees it.
     if (weights === false) out.weights.fill(1, i * m * m, (i + 1) * m * m);
-    else out.weights.set(weightMap(tileLabel, m, m, weights), i * m * m);
+    else out.weights.set(weightMap(tileLabel!, m, m, weights), i * m * m);
   }
+  return out;
+}
+
+/** Channel `c` of slice `s` as one plane (a view when there is one channel). */
+function channelPlane(data: Float32Array, s: number, c: number, C: number, plane: number): Float32Array {
+  if (C === 1) return data.subarray(s * plane, (s + 1) * plane);
+  const out = new Float32Array(plane);
+  for (let i = 0, k = s * plane * C + c; i < plane; i++, k += C) out[i] = data[k]!;
   return out;
 }

@@ -78,6 +78,11 @@ export interface TrainOptions {
   images: StackPixels | StackInput;
   /** Label stack, same shape: class indices, or 0/255 (ISBI: 255 = cell) for two classes. */
   labels: StackPixels | StackInput;
+  /**
+   * Interleaved values per pixel of `images` (slices × height × width × channels), e.g. z-neighbours
+   * from `sliceContext`; the model's `inChannels`. Labels stay one value per pixel. Default 1.
+   */
+  channels?: number;
   /** Slice width, when `images` is a plain typed array. */
   width?: number;
   /** Slice height, when `images` is a plain typed array. */

@@ -6,9 +6,16 @@ import { TrainConfigError } from './errors.js';
  * augmentation's intensity transforms assume. Per slice, so intensity drift along a stack and
  * 8/12/16-bit or float data all look alike, and a single image at prediction time is treated like
  * a training slice. `predict` uses the same function. A constant slice becomes all zeros.
+ * With `channels` > 1 (interleaved, e.g. `sliceContext`) a slice's channels share one range.
  */
-export function prepareImages(data: StackPixels, width: number, height: number, count: number): Float32Array {
-  const plane = width * height;
+export function prepareImages(
+  data: StackPixels,
+  width: number,
+  height: number,
+  count: number,
+  channels = 1,
+): Float32Array {
+  const plane = width * height * channels;
   const out = new Float32Array(plane * count);
   for (let s = 0; s < count; s++) {
     let lo = Infinity;

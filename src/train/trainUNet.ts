@@ -148,14 +148,15 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   if (isStack(labIn) && (labIn.width !== width || labIn.height !== height)) {
     throw new TrainConfigError(`labels are ${labIn.width}x${labIn.height} but images are ${width}x${height}`);
   }
+  const channels = positiveInt('channels', options.channels ?? 1);
   const plane = width * height;
-  if (imgData.length === 0 || imgData.length % plane !== 0) {
+  if (imgData.length === 0 || imgData.length % (plane * channels) !== 0) {
     throw new TrainConfigError(
-      `image data of ${imgData.length} values is not a whole number of ${width}x${height} slices`,
+      `image data of ${imgData.length} values is not a whole number of ${width}x${height}x${channels} slices`,
     );
   }
-  const count = imgData.length / plane;
-  if (labData.length !== imgData.length) {
+  const count = imgData.length / (plane * channels);
+  if (labData.length !== plane * count) {
     throw new TrainConfigError(
       `labels have ${labData.length / plane} slices of ${width}x${height} (${labData.length} values), images have ${count}`,
     );
@@ -168,7 +169,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   // 'same' models take any size (tiles in training, larger tiles in validation); 'valid' models
   // need a fixed input (predictTiled rebuilds them for other sizes).
   const valid = (modelOpts.padding ?? 'same') === 'valid';
-  const model0: ModelOptions = { ...modelOpts, inputSize: valid ? tileSize : null, inChannels: 1, classes };
+  const model0: ModelOptions = { ...modelOpts, inputSize: valid ? tileSize : null, inChannels: channels, classes };
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw new TrainConfigError(`seed must be a number, got ${seed}`);
   model0.seed = model0.seed ?? seed;
@@ -220,9 +221,9 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   const store: CheckpointStore = options.checkpoint ?? new MemoryCheckpointStore();
   const signal = options.signal;
 
-  const images = prepareImages(imgData, width, height, count);
+  const images = prepareImages(imgData, width, height, count, channels);
   const labels = prepareLabels(labData, classes);
-  const stack: TrainStack = { data: images, width, height, count };
+  const stack: TrainStack = { data: images, width, height, count, channels };
   const tile = { inputSize: tileSize, outputSize };
 
   // ---- model, optimizer, state ----
@@ -541,7 +542,7 @@ async function trainStep(
   dice: number,
 ): Promise<number> {
   const { batchSize: b, inputSize: n, outputSize: m } = batch;
-  const x = tf.tensor4d(batch.images, [b, n, n, 1]);
+  const x = tf.tensor4d(batch.images, [b, n, n, batch.channels]);
   const y = tf.tensor3d(batch.labels, [b, m, m], 'int32');
   const w = tf.tensor3d(batch.weights, [b, m, m]);
   try {
@@ -578,7 +579,8 @@ async function validate(
   const truths: Uint8Array[] = [];
   let ce = 0;
   for (const s of slices) {
-    const image = stack.data.slice(s * plane, (s + 1) * plane);
+    const C = stack.channels ?? 1;
+    const image = stack.data.slice(s * plane * C, (s + 1) * plane * C);
     const truth = labels.subarray(s * plane, (s + 1) * plane);
     const { probabilities, labels: pred } = await predictTiled(model, image, width, height, {
       batchSize,

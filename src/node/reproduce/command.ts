@@ -26,6 +26,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --label-offset V  auto | none | DX,DY: resample all images at (x+DX, y+DY) to put them on
                     the labels' grid; auto estimates it on the training slices (default ${REPRODUCE_DEFAULTS.labelOffset})
   --shift-interpolation I  bilinear | cubic: how that resampling interpolates (default ${REPRODUCE_DEFAULTS.shiftInterpolation})
+  --slice-context R  feed R neighbouring sections per side as extra input channels ("2.5-D"; a
+                    training slice's neighbours come from the training slices only; default ${REPRODUCE_DEFAULTS.sliceContext})
   --train-slices L  training slices, e.g. 0-23 or 0,2,4-9 (default 0-26)
   --validation-slices L  validation slices (default 27-29); never trained on
   --epochs N        upper bound on epochs (default: as many as the budget allows, or the end
@@ -103,6 +105,7 @@ const FILE_KEYS = [
   'augment',
   'labelOffset',
   'shiftInterpolation',
+  'sliceContext',
   'model',
   'tileSize',
   'batchSize',
@@ -186,6 +189,10 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOpt
         break;
       case '--augment':
         o.augment = oneOf(flag, value(), AUGMENT_PRESETS);
+        break;
+      case '--slice-context':
+        o.sliceContext = intArg(flag, value(), 0);
+        if (o.sliceContext > 8) throw new CliUsageError(`${flag} needs an integer in [0, 8], got ${o.sliceContext}`);
         break;
       case '--shift-interpolation':
         o.shiftInterpolation = oneOf(flag, value(), SHIFT_INTERPOLATIONS);

@@ -92,6 +92,8 @@ export const REPRODUCE_DEFAULTS = {
   members: 2,
   /** Interpolation of that resampling (see `shiftStack`). */
   shiftInterpolation: 'bilinear' as ShiftInterpolation,
+  /** z-neighbours per side given to the model as extra channels (`sliceContext`); 0 = each slice alone. */
+  sliceContext: 0,
   maxEpochs: 1000,
   /** A third of the trainer's default (27): validation (~8 % of an epoch) every 9 steps picks the best state finely. */
   stepsPerEpoch: 9,
@@ -144,6 +146,13 @@ export interface ReproduceIsbiOptions {
   labelOffset?: LabelOffsetOption;
   /** Interpolation of the label-offset resampling: 'bilinear' or 'cubic' (see `shiftStack`). Default 'bilinear'. */
   shiftInterpolation?: ShiftInterpolation;
+  /**
+   * Neighbouring sections per side fed as extra input channels (`sliceContext`, "2.5-D"): each
+   * slice goes in with slices s ± 1 … s ± r. A training slice's neighbours are taken from the
+   * training slices only (mirrored at the ends of that set), so no held-out image enters training;
+   * validation and test slices use their own stacks' neighbours. Default 0 (each slice alone).
+   */
+  sliceContext?: number;
   /** Model overrides over { depth 4, baseFilters 16, batchNorm true }. */
   model?: Partial<ModelOptions>;
   /** Training tile edge. Default 256. */

@@ -59,7 +59,7 @@ export function recalibrateBatchNorm(
       );
       const batch = makeBatch(stack, labels, idx, tile, false, false, mixSeed(o.seed, k, 0xb7a1));
       tf.tidy(() => {
-        const x = tf.tensor4d(batch.images, [batch.batchSize, n, n, 1]);
+        const x = tf.tensor4d(batch.images, [batch.batchSize, n, n, batch.channels]);
         model.apply(x, { training: true });
       });
     }

@@ -36,7 +36,7 @@ import type { Volume } from './volume.js';
 import { trainUNet } from '../trainUNet.js';
 import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
 import type { LabelOffsetOption, ReproduceIsbiOptions } from './options.js';
-import { estimateLabelOffset, shiftStack } from '../../data/index.js';
+import { estimateLabelOffset, shiftStack, sliceContext } from '../../data/index.js';
 import type { ShiftInterpolation } from '../../data/index.js';
 
 /** The seed's published numbers (388² centre crops of slices 27–29, mean IoU over both classes). */
@@ -138,6 +138,34 @@ function checkSliceSets(train: readonly number[], validation: readonly number[])
 }
 
 /** Probability of class 1 (cell) per pixel, from the `height × width × 2` output. */
+/**
+ * What the model sees of the training and validation slices (in that order): each slice alone,
+ * or with `radius` z-neighbours per side as channels (normalised per slice first). A training
+ * slice's neighbours come from the training slices only; a validation slice's from the whole stack,
+ * as at prediction time.
+ */
+export function modelInputs(
+  raw: Volume,
+  trainSlices: readonly number[],
+  valSlices: readonly number[],
+  radius: number,
+): { data: Volume['data']; channels: number } {
+  const used = [...trainSlices, ...valSlices];
+  if (radius === 0) return { data: pickSlices(raw, used, 'training/validation').data, channels: 1 };
+  const { width, height, count } = raw;
+  const plane = width * height;
+  const base = { data: prepareImages(raw.data, width, height, count), width, height, count };
+  const forTrain = sliceContext(base, { radius, usable: trainSlices });
+  const forEval = sliceContext(base, { radius });
+  const C = forTrain.channels;
+  const data = new Float32Array(used.length * plane * C);
+  used.forEach((z, i) => {
+    const src = i < trainSlices.length ? forTrain.data : forEval.data;
+    data.set(src.subarray(z * plane * C, (z + 1) * plane * C), i * plane * C);
+  });
+  return { data, channels: C };
+}
+
 function cellProbability(probabilities: Float32Array, plane: number): Float32Array {
   const classes = probabilities.length / plane;
   const p = new Float32Array(plane);
@@ -236,6 +264,10 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   const { width, height } = images;
   const plane = width * height;
   const valIdx = valSlices.map((_, i) => trainSlices.length + i);
+  const radius = options.sliceContext ?? d.sliceContext;
+  if (!Number.isInteger(radius) || radius < 0 || radius > 8)
+    throw new TrainConfigError(`sliceContext must be an integer in [0, 8], got ${radius}`);
+  const inputs = modelInputs(rawImages, trainSlices, valSlices, radius);
   const testSlicesOpt = options.testSlices;
   let test: Volume | null = null;
   if (testSlicesOpt === undefined || testSlicesOpt.length > 0) {
@@ -253,7 +285,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${radius > 0 ? `, slice context ±${radius} (${2 * radius + 1} channels)` : ''}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -284,7 +316,8 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   let result: TrainResult;
   try {
     result = await trainUNet({
-      images: { data: images.data, width, height, count: images.count },
+      images: { data: inputs.data, width, height, count: images.count },
+      channels: inputs.channels,
       labels: { data: labels.data, width, height, count: labels.count },
       validation: valIdx,
       epochs,
@@ -350,14 +383,15 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   // ---- evaluation of the best checkpoint, probability maps, report ----
   const tEval = Date.now();
   try {
-    const norm = prepareImages(images.data, width, height, images.count);
+    const C = inputs.channels;
+    const norm = prepareImages(inputs.data, width, height, images.count, C);
     const classes = prepareLabels(labels.data, 2);
     const predictOpts = {
       batchSize,
       tta,
       ...(result.config.validationTileSize !== null ? { tileSize: result.config.validationTileSize } : {}),
     };
-    const stack = { data: norm, width, height, count: images.count };
+    const stack = { data: norm, width, height, count: images.count, channels: C };
     const recalSlices = trainSlices.map((_, i) => i);
     // Scores a checkpoint on the validation slices (after BN recalibration): the weights stay loaded.
     const score = async (name: string, withTta: boolean): Promise<Scored> => {
@@ -373,7 +407,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       const labelsOut: Uint8Array[] = [];
       const probs: Float32Array[] = [];
       for (const s of valIdx) {
-        const r = await predictTiled(result.model, norm.slice(s * plane, (s + 1) * plane), width, height, {
+        const r = await predictTiled(result.model, norm.slice(s * plane * C, (s + 1) * plane * C), width, height, {
           ...predictOpts,
           tta: withTta,
         });
@@ -405,7 +439,12 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     else if (chosenIdx !== scored.length - 1) await score(chosen.name, false);
     await new FileCheckpointStore(out).save('model', {
       ...(await modelToFiles(result.model)),
-      ...(moved ? preprocessFile({ imageOffset: { dx: offset.dx, dy: offset.dy, interpolation } }) : {}),
+      ...(moved || radius > 0
+        ? preprocessFile({
+            ...(moved ? { imageOffset: { dx: offset.dx, dy: offset.dy, interpolation } } : {}),
+            ...(radius > 0 ? { sliceContext: { radius } } : {}),
+          })
+        : {}),
     });
     const preds = final.preds;
     const truths = valIdx.map((s) => classes.subarray(s * plane, (s + 1) * plane));
@@ -434,7 +473,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     };
     await writeTiffFile(files.validationProbabilities, valProb, { compression: 'deflate' });
     if (test && files.testProbabilities) {
-      await writeTestProbabilities(result.model, test, predictOpts, files.testProbabilities, (k) => {
+      await writeTestProbabilities(result.model, test, radius, predictOpts, files.testProbabilities, (k) => {
         if (!options.quiet) progress.update(`test volume: ${k}/${test.count} slices`, k === test.count);
       });
       progress.done();
@@ -517,16 +556,19 @@ export function boundaryErrorLine(p: BoundaryErrorProfile): string {
 async function writeTestProbabilities(
   model: LayersModel,
   test: Volume,
+  radius: number,
   predictOpts: { batchSize: number; tta: boolean; tileSize?: number },
   path: string,
   onSlice: (done: number) => void,
 ): Promise<void> {
   const { width, height, count } = test;
   const plane = width * height;
-  const norm = prepareImages(test.data, width, height, count);
+  let norm = prepareImages(test.data, width, height, count);
+  if (radius > 0) norm = sliceContext({ data: norm, width, height, count }, { radius }).data;
+  const C = 2 * radius + 1;
   const pages: { width: number; height: number; data: Float32Array }[] = [];
   for (let s = 0; s < count; s++) {
-    const r = await predictTiled(model, norm.slice(s * plane, (s + 1) * plane), width, height, predictOpts);
+    const r = await predictTiled(model, norm.slice(s * plane * C, (s + 1) * plane * C), width, height, predictOpts);
     pages.push({ width, height, data: cellProbability(r.probabilities, plane) });
     onSlice(s + 1);
   }
