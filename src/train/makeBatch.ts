@@ -115,7 +115,8 @@ export function makeBatch(
 ): Batch {
   const { width, height, count } = stack;
   const C = stack.channels ?? 1;
-  if (!Number.isInteger(C) || C < 1) throw new TrainConfigError(`channels must be a positive integer, got ${C}`);
+  if (!Number.isInteger(C) || C < 1)
+    throw new TrainConfigError(`channels must be a positive integer, got ${C}`);
   const plane = width * height;
   const { inputSize: n, outputSize: m } = tile;
   if (!(Number.isInteger(n) && Number.isInteger(m) && m > 0 && n >= m && (n - m) % 2 === 0)) {

@@ -169,7 +169,12 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   // 'same' models take any size (tiles in training, larger tiles in validation); 'valid' models
   // need a fixed input (predictTiled rebuilds them for other sizes).
   const valid = (modelOpts.padding ?? 'same') === 'valid';
-  const model0: ModelOptions = { ...modelOpts, inputSize: valid ? tileSize : null, inChannels: channels, classes };
+  const model0: ModelOptions = {
+    ...modelOpts,
+    inputSize: valid ? tileSize : null,
+    inChannels: channels,
+    classes,
+  };
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw new TrainConfigError(`seed must be a number, got ${seed}`);
   model0.seed = model0.seed ?? seed;

@@ -11,6 +11,7 @@ import {
   lossWeights,
   parseReproduceArgs,
   reproduceIsbiCommand,
+  modelInputs,
   runReproduceIsbi,
   summaryTable,
   boundaryErrorLine,
@@ -22,6 +23,51 @@ if (!hasData) console.warn(`reproduce-isbi end-to-end tests skipped: ISBI 2012 d
 const dirs = tmpDirs('unet-repro-');
 const tmp = dirs.make;
 afterAll(dirs.cleanup);
+
+describe('modelInputs', () => {
+  // Slice z of a 3×2 stack: pixels 0 and 1 span 0–250, pixel 2 holds 10·z + 20 (its trace after scaling).
+  const raw = {
+    data: Uint8Array.from(
+      { length: 6 * 6 },
+      (_, i) => [0, 250, 10 * Math.floor(i / 6) + 20, 7, 7, 7][i % 6]!,
+    ),
+    width: 3,
+    height: 2,
+    count: 6,
+  };
+  /** Which slice each channel of output slice k holds, read from pixel 2. */
+  const trace = (m: { data: ArrayLike<number>; channels: number }, k: number): number[] =>
+    Array.from(
+      { length: m.channels },
+      (_, c) => Math.round((m.data[(k * 6 + 2) * m.channels + c]! * 250 - 20) / 10) + 0,
+    );
+
+  it('gives training slices neighbours from the training slices only, held-out slices any neighbour', () => {
+    const m = modelInputs(raw, [0, 1, 2], [3, 4], 1);
+    expect(m.channels).toBe(3);
+    expect(m.data.length).toBe(5 * 6 * 3);
+    expect([0, 1, 2, 3, 4].map((k) => trace(m, k))).toEqual([
+      [1, 0, 1],
+      [0, 1, 2],
+      [1, 2, 1], // slice 3 is held out: slice 2 sees its mirror
+      [2, 3, 4],
+      [3, 4, 5], // slice 5 is in neither set, yet an image at prediction time
+    ]);
+    // Order follows the lists: training slices first, then validation.
+    expect(trace(modelInputs(raw, [4, 1], [0], 2), 0)).toEqual([4, 4, 4, 4, 4]);
+    expect(trace(modelInputs(raw, [4, 1], [0], 2), 2)).toEqual([2, 1, 0, 1, 2]);
+  });
+
+  it('without context is the picked raw slices, unscaled', () => {
+    const m = modelInputs(raw, [2, 0], [5], 0);
+    expect(m.channels).toBe(1);
+    expect(Array.from(m.data)).toEqual([
+      ...raw.data.subarray(12, 18),
+      ...raw.data.subarray(0, 6),
+      ...raw.data.subarray(30, 36),
+    ]);
+  });
+});
 
 describe('parseReproduceArgs', () => {
   it('parses every flag', () => {
@@ -62,6 +108,8 @@ describe('parseReproduceArgs', () => {
         '0.25,-0.5',
         '--shift-interpolation',
         'cubic',
+        '--slice-context',
+        '2',
         '--train-slices',
         '0-3,5,7-8',
         '--validation-slices=27,28-29',
@@ -88,6 +136,7 @@ describe('parseReproduceArgs', () => {
       augment: 'dihedral',
       labelOffset: [0.25, -0.5],
       shiftInterpolation: 'cubic',
+      sliceContext: 2,
       trainSlices: [0, 1, 2, 3, 5, 7, 8],
       validationSlices: [27, 28, 29],
       quiet: true,
@@ -102,6 +151,11 @@ describe('parseReproduceArgs', () => {
       );
     }
     expect(() => parseReproduceArgs(['--shift-interpolation', 'sinc'])).toThrow(/--shift-interpolation/);
+    expect(parseReproduceArgs(['--slice-context', '0'])).toEqual({ sliceContext: 0 });
+    for (const bad of ['-1', '9', '1.5', 'x'])
+      expect(() => parseReproduceArgs(['--slice-context', bad]), bad).toThrow(
+        /--slice-context needs an integer/,
+      );
   });
 
   it('rejects bad options with a usage error', () => {
@@ -278,6 +332,35 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     const noShift = await runReproduceIsbi(tiny(tmp(), { labelOffset: 'none' }));
     expect(existsSync(join(noShift.out, 'model', 'preprocess.json'))).toBe(false);
     expect(noShift.labelOffset).toEqual({ dx: 0, dy: 0, estimated: false, interpolation: 'bilinear' });
+  });
+
+  it('with slice context, feeds z-neighbours as channels, records it, and predict repeats it', async () => {
+    const out = tmp();
+    let log = '';
+    const r = await runReproduceIsbi(
+      tiny(out, { sliceContext: 1, stdout: { write: (s: string) => (log += s), isTTY: false } }),
+    );
+    expect(log).toMatch(/slice context ±1 \(3 channels\)/);
+    expect(r.config.model.inChannels).toBe(3);
+    expect(r.sliceContext).toBe(1);
+    const preFile = join(out, 'model', 'preprocess.json');
+    const pre = JSON.parse(readFileSync(preFile, 'utf8')) as { sliceContext: object };
+    expect(pre.sliceContext).toEqual({ radius: 1 });
+    const images = join(out, 'raw.tif');
+    await writeTinyTestSlices(images);
+    const probs = join(out, 'predicted.tif');
+    await predictFiles({ model: join(out, 'model'), images, out: probs });
+    expect(await tiffMaxAbsDiff(r.files.testProbabilities!, probs)).toBeLessThan(1e-4);
+    // A record that does not match the model's input channels is refused, not guessed.
+    writeFileSync(preFile, JSON.stringify({ ...pre, sliceContext: { radius: 2 } }));
+    await expect(predictFiles({ model: join(out, 'model'), images, out: probs })).rejects.toThrow(
+      /takes 3 input channels, but its preprocess.json gives 5/,
+    );
+    writeFileSync(preFile, JSON.stringify({ ...pre, sliceContext: { radius: -1 } }));
+    await expect(predictFiles({ model: join(out, 'model'), images, out: probs })).rejects.toThrow(
+      /sliceContext.radius must be an integer/,
+    );
+    await expect(runReproduceIsbi(tiny(tmp(), { sliceContext: 9 }))).rejects.toThrow(/sliceContext must be/);
   });
 
   it('estimates the label offset on the training slices by default', async () => {

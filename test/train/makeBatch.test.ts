@@ -84,6 +84,47 @@ describe('makeBatch', () => {
     expect(Array.from(t.image)).toEqual([0, 1, 0, 1, 2, 3, 2, 3, 0, 1, 0, 1, 2, 3, 2, 3]);
   });
 
+  it('warps every channel of a multi-channel stack exactly as its own one-channel stack', () => {
+    // Three channels with unrelated content; each batch channel must equal makeBatch on that channel alone.
+    const C = 3;
+    const plane = W * H;
+    const planes = Array.from({ length: C }, (_, c) =>
+      new Float32Array(COUNT * plane).map((_, i) => Math.sin(i * (c + 1) * 0.37) + c),
+    );
+    const multi = new Float32Array(COUNT * plane * C);
+    for (let i = 0; i < COUNT * plane; i++) for (let c = 0; c < C; c++) multi[i * C + c] = planes[c]![i]!;
+    for (const [augment, tile] of [
+      [defaultAugmentConfig, { inputSize: 12, outputSize: 12 }],
+      [false, { inputSize: 12, outputSize: 8 }],
+    ] as const) {
+      const b = makeBatch({ ...stack, data: multi, channels: C }, labels, [0, 2, 1], tile, augment, {}, 5);
+      expect(b.channels).toBe(C);
+      expect(b.images.length).toBe(3 * 12 * 12 * C);
+      for (let c = 0; c < C; c++) {
+        const one = makeBatch({ ...stack, data: planes[c]! }, labels, [0, 2, 1], tile, augment, {}, 5);
+        expect(one.channels).toBe(1);
+        const got = b.images.filter((_, k) => k % C === c);
+        expect(Array.from(got)).toEqual(Array.from(one.images));
+        expect(b.labels).toEqual(one.labels);
+        expect(b.weights).toEqual(one.weights);
+      }
+    }
+    expect(() =>
+      makeBatch(
+        { ...stack, data: multi, channels: 2 },
+        labels,
+        [0],
+        { inputSize: 8, outputSize: 8 },
+        false,
+        false,
+        0,
+      ),
+    ).toThrow(/needs 2160 image and 1080 label values; got 3240 and 1080/);
+    expect(() =>
+      makeBatch({ ...stack, channels: 0 }, labels, [0], { inputSize: 8, outputSize: 8 }, false, false, 0),
+    ).toThrow(/channels must be a positive integer/);
+  });
+
   it('rejects bad tiles, indices and stack sizes', () => {
     expect(() => makeBatch(stack, labels, [0], { inputSize: 8, outputSize: 12 }, false, false, 0)).toThrow(
       TrainConfigError,

@@ -122,6 +122,55 @@ describe('trainUNet', () => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  it('trains on multi-channel images (channels option): the signal in channel 2 alone is learnt', async () => {
+    const { images, labels } = tinyProblem(5, 24, 24);
+    const C = 3;
+    const plane = 24 * 24;
+    // Channels 0 and 1 are noise; only channel 2 carries the image the labels come from.
+    let u = 12345;
+    const noise = (): number => ((u = (u * 1103515245 + 12345) % 2147483648) / 2147483648) * 200;
+    const multi = new Float32Array(5 * plane * C);
+    for (let i = 0; i < 5 * plane; i++) {
+      multi[i * C] = noise();
+      multi[i * C + 1] = noise();
+      multi[i * C + 2] = images[i]!;
+    }
+    const counts: number[] = [];
+    const start = tf.memory().numTensors;
+    const opts: TrainOptions = {
+      images: multi,
+      labels,
+      width: 24,
+      height: 24,
+      channels: C,
+      validation: [4],
+      epochs: 3,
+      stepsPerEpoch: 8,
+      batchSize: 2,
+      tileSize: 16,
+      learningRate: 1e-2,
+      augment: false,
+      weights: false,
+      model: { depth: 2, baseFilters: 4 },
+      onBatchEnd: () => {
+        counts.push(tf.memory().numTensors);
+      },
+    };
+    const r = await trainUNet(opts);
+    expect(r.config.model.inChannels).toBe(C);
+    expect(r.model.inputs[0]!.shape).toEqual([null, null, null, C]);
+    expect(r.history[2]!.loss).toBeLessThan(0.75 * r.history[0]!.loss);
+    expect(r.history[2]!.validation!.pixelAccuracy).toBeGreaterThan(r.majorityBaseline + 0.1);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    r.model.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    await expect(trainUNet({ ...opts, channels: 2 })).rejects.toThrow(/whole number of 24x24x2 slices/);
+    await expect(trainUNet({ ...opts, channels: 0 })).rejects.toThrow(/channels/);
+    await expect(trainUNet({ ...opts, labels: labels.subarray(plane) })).rejects.toThrow(
+      /labels have 4 slices/,
+    );
+  });
+
   it('resumes an aborted run to exactly the weights of an uninterrupted one', async () => {
     const { images, labels } = tinyProblem(4, 20, 20, 3);
     const base = {

@@ -182,6 +182,54 @@ describe('BatchPool on worker_threads', () => {
     expect(closedStats).toMatchObject({ batches: 1 });
   });
 
+  it('carries multi-channel stacks: the workers warp every channel as the trainer does', async () => {
+    const C = 3;
+    const rng = new Rng(11);
+    const data = Float32Array.from({ length: N * H * W * C }, () => rng.next());
+    const labels = makeStack().labels;
+    const train = [0, 1, 2, 3];
+    const tile = { inputSize: 16, outputSize: 16 };
+    const augment = { ...defaultAugmentConfig };
+    const ctx: BatchSourceContext = {
+      stack: { data, width: W, height: H, count: N, channels: C },
+      labels,
+      tile,
+      augment,
+      weights: false,
+      train,
+      seed: 4,
+      batchSize: 2,
+      stepsPerEpoch: 3,
+      epochs: 2,
+      plan: (epoch, step) => ({
+        epoch,
+        step,
+        indices: stepIndices(epochOrder(train, 4, epoch).order, step, 2),
+        seed: batchSeed(4, epoch, step),
+        tile,
+        augment,
+        weights: false,
+      }),
+    };
+    const source = nodePoolBatchSource({ workers: 2, workerUrl: entry })(ctx);
+    try {
+      for (const [e, k] of [
+        [0, 1],
+        [1, 2],
+      ] as const) {
+        const req = ctx.plan(e, k);
+        const b = await source.batch(req);
+        const inline = makeBatch(ctx.stack, labels, req.indices, tile, augment, false, req.seed);
+        expect(b.channels).toBe(C);
+        expect(b.images.length).toBe(2 * 16 * 16 * C);
+        expect(b.images).toEqual(inline.images);
+        expect(b.labels).toEqual(inline.labels);
+      }
+    } finally {
+      await source.close?.();
+    }
+  });
+
   it('gives the same batch for (seed, epoch, k) when the consumer jumps (resume)', async () => {
     const p = pool({ workers: 2 });
     const later = await p.batch(3, 2);
@@ -277,5 +325,7 @@ describe('BatchPool on worker_threads', () => {
     expect(() => pool({ workers: 0 })).toThrow(WorkerPoolError);
     expect(() => pool({ stepsPerEpoch: 1.5 })).toThrow(/stepsPerEpoch/);
     expect(() => pool({ stack: { ...makeStack(), shape: [N, H, W + 1] } })).toThrow(/does not match/);
+    expect(() => pool({ stack: { ...makeStack(), channels: 2 } })).toThrow(/× 2 channels does not match/);
+    expect(() => pool({ stack: { ...makeStack(), channels: 0 } })).toThrow(/does not match/);
   });
 });

@@ -192,7 +192,8 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOpt
         break;
       case '--slice-context':
         o.sliceContext = intArg(flag, value(), 0);
-        if (o.sliceContext > 8) throw new CliUsageError(`${flag} needs an integer in [0, 8], got ${o.sliceContext}`);
+        if (o.sliceContext > 8)
+          throw new CliUsageError(`${flag} needs an integer in [0, 8], got ${o.sliceContext}`);
         break;
       case '--shift-interpolation':
         o.shiftInterpolation = oneOf(flag, value(), SHIFT_INTERPOLATIONS);

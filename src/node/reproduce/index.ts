@@ -1,5 +1,6 @@
 export { runReproduceIsbi, summaryTable, boundaryErrorLine, SEED_RESULT } from './reproduceIsbi.js';
 export type { ReproduceFiles, ReproduceIsbiResult } from './reproduceIsbi.js';
+export { modelInputs } from './volume.js';
 export type { EvalScores } from './scoreSlices.js';
 export { parseReproduceArgs, reproduceIsbiCommand, REPRODUCE_HELP } from './command.js';
 export { augmentPreset, AUGMENT_PRESETS, lossWeights, LOSS_PRESETS, REPRODUCE_DEFAULTS } from './options.js';

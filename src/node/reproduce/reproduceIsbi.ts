@@ -31,7 +31,7 @@ import { ProgressLine } from '../progressLine.js';
 import { writeReport } from '../report.js';
 import type { OverlaySlice } from '../report.js';
 import { readStack } from '../stacks.js';
-import { cropStack, pickSlices } from './volume.js';
+import { cropStack, modelInputs, pickSlices } from './volume.js';
 import type { Volume } from './volume.js';
 import { trainUNet } from '../trainUNet.js';
 import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
@@ -77,6 +77,8 @@ export interface ReproduceIsbiResult {
     /** How the images were resampled (see `shiftStack`). */
     interpolation: ShiftInterpolation;
   };
+  /** z-neighbours per side fed as channels (the `sliceContext` option); 0 = none. */
+  sliceContext: number;
   full: EvalScores;
   crop: EvalScores & { size: number };
   /** Where the errors on the full slices lie: bands of distance to the true class boundary (the last band ends at Infinity, null in summary.json). */
@@ -138,34 +140,6 @@ function checkSliceSets(train: readonly number[], validation: readonly number[])
 }
 
 /** Probability of class 1 (cell) per pixel, from the `height × width × 2` output. */
-/**
- * What the model sees of the training and validation slices (in that order): each slice alone,
- * or with `radius` z-neighbours per side as channels (normalised per slice first). A training
- * slice's neighbours come from the training slices only; a validation slice's from the whole stack,
- * as at prediction time.
- */
-export function modelInputs(
-  raw: Volume,
-  trainSlices: readonly number[],
-  valSlices: readonly number[],
-  radius: number,
-): { data: Volume['data']; channels: number } {
-  const used = [...trainSlices, ...valSlices];
-  if (radius === 0) return { data: pickSlices(raw, used, 'training/validation').data, channels: 1 };
-  const { width, height, count } = raw;
-  const plane = width * height;
-  const base = { data: prepareImages(raw.data, width, height, count), width, height, count };
-  const forTrain = sliceContext(base, { radius, usable: trainSlices });
-  const forEval = sliceContext(base, { radius });
-  const C = forTrain.channels;
-  const data = new Float32Array(used.length * plane * C);
-  used.forEach((z, i) => {
-    const src = i < trainSlices.length ? forTrain.data : forEval.data;
-    data.set(src.subarray(z * plane * C, (z + 1) * plane * C), i * plane * C);
-  });
-  return { data, channels: C };
-}
-
 function cellProbability(probabilities: Float32Array, plane: number): Float32Array {
   const classes = probabilities.length / plane;
   const p = new Float32Array(plane);
@@ -407,10 +381,16 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       const labelsOut: Uint8Array[] = [];
       const probs: Float32Array[] = [];
       for (const s of valIdx) {
-        const r = await predictTiled(result.model, norm.slice(s * plane * C, (s + 1) * plane * C), width, height, {
-          ...predictOpts,
-          tta: withTta,
-        });
+        const r = await predictTiled(
+          result.model,
+          norm.slice(s * plane * C, (s + 1) * plane * C),
+          width,
+          height,
+          {
+            ...predictOpts,
+            tta: withTta,
+          },
+        );
         labelsOut.push(r.labels);
         probs.push(cellProbability(r.probabilities, plane));
       }
@@ -516,6 +496,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       stoppedBy,
       tta,
       labelOffset: { ...offset, interpolation },
+      sliceContext: radius,
       full,
       crop,
       boundaryErrors,
@@ -568,7 +549,13 @@ async function writeTestProbabilities(
   const C = 2 * radius + 1;
   const pages: { width: number; height: number; data: Float32Array }[] = [];
   for (let s = 0; s < count; s++) {
-    const r = await predictTiled(model, norm.slice(s * plane * C, (s + 1) * plane * C), width, height, predictOpts);
+    const r = await predictTiled(
+      model,
+      norm.slice(s * plane * C, (s + 1) * plane * C),
+      width,
+      height,
+      predictOpts,
+    );
     pages.push({ width, height, data: cellProbability(r.probabilities, plane) });
     onSlice(s + 1);
   }

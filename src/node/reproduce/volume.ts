@@ -1,5 +1,6 @@
 // Slice stacks as reproduce-isbi reads them: an optional top-left crop (quick runs) and a pick of slices.
-import { TrainConfigError } from '../../train/index.js';
+import { sliceContext } from '../../data/index.js';
+import { prepareImages, TrainConfigError } from '../../train/index.js';
 import type { StackInput } from '../../train/index.js';
 
 /** A stack of 8/16-bit or float slices, slice-major. */
@@ -42,4 +43,32 @@ export function pickSlices(v: Volume, slices: readonly number[], what: string): 
     out.set(v.data.subarray(s * plane, (s + 1) * plane), i * plane);
   });
   return { data: out, width: v.width, height: v.height, count: slices.length };
+}
+
+/**
+ * What the model sees of the training and validation slices (in that order): each slice alone,
+ * or with `radius` z-neighbours per side as channels (normalised per slice first). A training
+ * slice's neighbours come from the training slices only; a validation slice's from the whole stack,
+ * as at prediction time.
+ */
+export function modelInputs(
+  raw: Volume,
+  trainSlices: readonly number[],
+  valSlices: readonly number[],
+  radius: number,
+): { data: Volume['data']; channels: number } {
+  const used = [...trainSlices, ...valSlices];
+  if (radius === 0) return { data: pickSlices(raw, used, 'training/validation').data, channels: 1 };
+  const { width, height, count } = raw;
+  const plane = width * height;
+  const base = { data: prepareImages(raw.data, width, height, count), width, height, count };
+  const forTrain = sliceContext(base, { radius, usable: trainSlices });
+  const forEval = sliceContext(base, { radius });
+  const C = forTrain.channels;
+  const data = new Float32Array(used.length * plane * C);
+  used.forEach((z, i) => {
+    const src = i < trainSlices.length ? forTrain.data : forEval.data;
+    data.set(src.subarray(z * plane * C, (z + 1) * plane * C), i * plane * C);
+  });
+  return { data, channels: C };
 }
