@@ -32,6 +32,11 @@ export interface ReportOptions {
   overlays?: readonly OverlaySlice[];
   /** Extra key/value lines for the summary (data source, backend, wall time …). */
   notes?: Record<string, string>;
+  /**
+   * Curves of other runs to show as well (e.g. an ensemble's members): each folder, relative to
+   * `outDir`, holds the loss.png and metrics.png of its own report.
+   */
+  moreCurves?: readonly { name: string; dir: string }[];
 }
 
 /** Paths of what `writeReport` wrote. */
@@ -179,6 +184,12 @@ th{background:#f6f6f6;font-weight:600} td{font-variant-numeric:tabular-nums}
 <table>${kv(summary)}</table>
 <h2>Curves</h2>
 <div class="plots"><img src="loss.png" alt="loss per epoch"><img src="metrics.png" alt="validation metrics per epoch"></div>
+${(o.moreCurves ?? [])
+  .map(
+    (m) =>
+      `<h3>${esc(m.name)}</h3>\n<div class="plots"><img src="${esc(m.dir)}/loss.png" alt="${esc(m.name)}: loss per epoch"><img src="${esc(m.dir)}/metrics.png" alt="${esc(m.name)}: validation metrics per epoch"></div>`,
+  )
+  .join('\n')}
 <h2>Validation slices</h2>
 <p class="legend">Panels: image · true label (membrane tinted green) · prediction (membrane tinted green) · errors (red: membrane predicted where there is none, blue: membrane missed).</p>
 ${files.overlays.map((_, i) => `<div class="overlay"><img src="overlay-${o.overlays![i]!.slice}.png" alt="validation slice ${o.overlays![i]!.slice}"></div>`).join('\n')}

@@ -159,6 +159,13 @@ describe.skipIf(!hasData || !built)('reproduce-isbi --members end to end (tiny)'
     const summary = JSON.parse(readFileSync(r.files.summary, 'utf8')) as { members: unknown[] };
     expect(summary.members.length).toBe(2);
     expect(existsSync(r.files.report)).toBe(true);
+    // The report shows every member's curves, which are in the members' folders.
+    const html = readFileSync(r.files.report, 'utf8');
+    for (const k of [1, 2]) {
+      expect(html).toContain(`<img src="member-${k}/loss.png"`);
+      expect(existsSync(join(out, `member-${k}`, 'loss.png'))).toBe(true);
+      expect(existsSync(join(out, `member-${k}`, 'metrics.png'))).toBe(true);
+    }
   });
 
   it('a member equals a single run with its seed', async () => {

@@ -84,6 +84,7 @@ describe('writeReport', () => {
       ],
       majorityBaseline: 0.78,
       bestEpoch: 1,
+      moreCurves: [{ name: 'member 2 (seed 5)', dir: 'member-2' }],
       overlays: [
         {
           slice: 7,
@@ -100,6 +101,9 @@ describe('writeReport', () => {
     expect(files.overlays).toEqual([join(out, 'overlay-7.png')]);
     const html = readFileSync(files.html, 'utf8');
     expect(html).toContain('<img src="overlay-7.png"');
+    expect(html).toContain('<h3>member 2 (seed 5)</h3>');
+    expect(html).toContain('<img src="member-2/loss.png"');
+    expect(html).toContain('<img src="member-2/metrics.png"');
     expect(html).toMatch(/best epoch \(by mean IoU\)<\/th><td>2: pixel accuracy 90\.00 %/);
     expect(html).toContain('78.00 %');
     expect(readFileSync(files.loss).subarray(1, 4).toString()).toBe('PNG');

@@ -300,7 +300,7 @@ export async function runReproduceEnsemble(
   writeReport({
     outDir: out,
     title: `unet-wasm: ISBI 2012 reproduction, ensemble of ${k} (seeds ${seeds.join(', ')})`,
-    // Curves: the first member's; every member's own report is in its folder.
+    // Main curves: the first member's; below them every member's, from its own report's folder.
     history: first.history,
     config: first.config,
     majorityBaseline: first.majorityBaseline,
@@ -313,6 +313,10 @@ export async function runReproduceEnsemble(
       width,
       height,
     })),
+    moreCurves: memberSummaries.map((m, i) => ({
+      name: `member ${i + 1} (seed ${m.seed})`,
+      dir: `member-${i + 1}`,
+    })),
     notes: {
       [`mean of ${k} members on slices ${valSlices.join(', ')}, full ${width}×${height}`]: scoreLine(
         scores.full,
@@ -322,7 +326,7 @@ export async function runReproduceEnsemble(
       ...Object.fromEntries(
         memberSummaries.map((m, i) => [`member ${i + 1} (member-${i + 1}/report.html)`, memberLine(m)]),
       ),
-      curves: `member 1 (seed ${first.seed})`,
+      curves: `member 1 (seed ${first.seed}) at the top; every member's below it`,
       'test-time augmentation': first.tta ? '8 flips/rotations' : 'off',
       'wall time (whole command)': formatDuration(wallSeconds),
       'load average (1 min) start / end': `${load0.toFixed(1)} / ${load1.toFixed(1)}`,
