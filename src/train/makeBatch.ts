@@ -94,7 +94,8 @@ export function cropTile(
 /**
  * Makes one batch. Sample `i` uses the seed `mixSeed(seed, i)`, so the same arguments always give
  * the same batch, whichever thread computes it. Every channel of a multi-channel stack goes through
- * the same crop or warp (the same seed), so the channels stay registered.
+ * the same crop or warp (the same seed), so the channels stay registered; the intensity draws and
+ * the noise field are the same for every channel too.
  *
  * @param stack normalised images.
  * @param labels class indices (0 … classes-1), same layout as `stack.data`.
