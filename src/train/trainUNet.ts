@@ -152,7 +152,7 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
   const plane = width * height;
   if (imgData.length === 0 || imgData.length % (plane * channels) !== 0) {
     throw new TrainConfigError(
-      `image data of ${imgData.length} values is not a whole number of ${width}x${height}x${channels} slices`,
+      `image data of ${imgData.length} values is not a whole number of ${width}x${height}${channels > 1 ? `x${channels}` : ''} slices`,
     );
   }
   const count = imgData.length / (plane * channels);
