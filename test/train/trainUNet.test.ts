@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tinyProblem } from './helpers.js';
+import { Rng } from '../../src/random/index.js';
 
 import { initBackend } from '../../src/backend/index.js';
 import { UNetConfigError } from '../../src/model/index.js';
@@ -86,6 +87,21 @@ function bits(a: Float32Array): number[] {
   return Array.from(new Uint32Array(a.slice().buffer));
 }
 
+/** The tiny problem's run: 24² slices, slice 4 for validation, 3 epochs of 8 steps, a 2-level U-Net. */
+const TINY_RUN = {
+  width: 24,
+  height: 24,
+  validation: [4],
+  epochs: 3,
+  stepsPerEpoch: 8,
+  batchSize: 2,
+  tileSize: 16,
+  learningRate: 1e-2,
+  augment: false,
+  weights: false,
+  model: { depth: 2, baseFilters: 4 },
+} as const satisfies Partial<TrainOptions>;
+
 describe('trainUNet', () => {
   it('learns a tiny problem (loss falls clearly) with a flat tensor count', async () => {
     const { images, labels } = tinyProblem(5, 24, 24);
@@ -95,17 +111,7 @@ describe('trainUNet', () => {
     const r = await trainUNet({
       images,
       labels,
-      width: 24,
-      height: 24,
-      validation: [4],
-      epochs: 3,
-      stepsPerEpoch: 8,
-      batchSize: 2,
-      tileSize: 16,
-      learningRate: 1e-2,
-      augment: false,
-      weights: false,
-      model: { depth: 2, baseFilters: 4 },
+      ...TINY_RUN,
       onBatchEnd: (i) => {
         counts.push(tf.memory().numTensors);
         losses.push(i.loss);
@@ -127,8 +133,8 @@ describe('trainUNet', () => {
     const C = 3;
     const plane = 24 * 24;
     // Channels 0 and 1 are noise; only channel 2 carries the image the labels come from.
-    let u = 12345;
-    const noise = (): number => ((u = (u * 1103515245 + 12345) % 2147483648) / 2147483648) * 200;
+    const rng = new Rng(12345);
+    const noise = (): number => rng.next() * 200;
     const multi = new Float32Array(5 * plane * C);
     for (let i = 0; i < 5 * plane; i++) {
       multi[i * C] = noise();
@@ -140,18 +146,8 @@ describe('trainUNet', () => {
     const opts: TrainOptions = {
       images: multi,
       labels,
-      width: 24,
-      height: 24,
       channels: C,
-      validation: [4],
-      epochs: 3,
-      stepsPerEpoch: 8,
-      batchSize: 2,
-      tileSize: 16,
-      learningRate: 1e-2,
-      augment: false,
-      weights: false,
-      model: { depth: 2, baseFilters: 4 },
+      ...TINY_RUN,
       onBatchEnd: () => {
         counts.push(tf.memory().numTensors);
       },

@@ -74,6 +74,38 @@ function pool(opts: Partial<Parameters<typeof createNodeBatchPool>[0]> = {}): Ba
   return p;
 }
 
+/** A trainer's batch-source context over `stack`: training slices 0–3, seed 4, 2 tiles of 16² per step. */
+function trainerContext(
+  stack: BatchSourceContext['stack'],
+  labels: Uint8Array,
+  augment: BatchSourceContext['augment'],
+  weights: BatchSourceContext['weights'],
+): BatchSourceContext {
+  const train = [0, 1, 2, 3];
+  const tile = { inputSize: 16, outputSize: 16 };
+  return {
+    stack,
+    labels,
+    tile,
+    augment,
+    weights,
+    train,
+    seed: 4,
+    batchSize: 2,
+    stepsPerEpoch: 3,
+    epochs: 2,
+    plan: (epoch, step) => ({
+      epoch,
+      step,
+      indices: stepIndices(epochOrder(train, 4, epoch).order, step, 2),
+      seed: batchSeed(4, epoch, step),
+      tile,
+      augment,
+      weights,
+    }),
+  };
+}
+
 function reference(epoch: number, index: number): BatchRecord {
   return batchFn(makeStack(), batchOptions, { epoch, index, args: plan(epoch, index) });
 }
@@ -140,29 +172,13 @@ describe('BatchPool on worker_threads', () => {
 
   it('nodePoolBatchSource serves a trainer context with its inline batches', async () => {
     const stack = makeStack();
-    const train = [0, 1, 2, 3];
-    const tile = { inputSize: 16, outputSize: 16 };
-    const ctx: BatchSourceContext = {
-      stack: { data: stack.images as Float32Array, width: W, height: H, count: N },
-      labels: stack.labels,
-      tile,
-      augment: false,
-      weights: {},
-      train,
-      seed: 4,
-      batchSize: 2,
-      stepsPerEpoch: 3,
-      epochs: 2,
-      plan: (epoch, step) => ({
-        epoch,
-        step,
-        indices: stepIndices(epochOrder(train, 4, epoch).order, step, 2),
-        seed: batchSeed(4, epoch, step),
-        tile,
-        augment: false,
-        weights: {},
-      }),
-    };
+    const ctx = trainerContext(
+      { data: stack.images as Float32Array, width: W, height: H, count: N },
+      stack.labels,
+      false,
+      {},
+    );
+    const { tile } = ctx;
     let closedStats: BatchPoolStats | null = null;
     const source = nodePoolBatchSource({
       workers: 2,
@@ -187,30 +203,9 @@ describe('BatchPool on worker_threads', () => {
     const rng = new Rng(11);
     const data = Float32Array.from({ length: N * H * W * C }, () => rng.next());
     const labels = makeStack().labels;
-    const train = [0, 1, 2, 3];
-    const tile = { inputSize: 16, outputSize: 16 };
     const augment = { ...defaultAugmentConfig };
-    const ctx: BatchSourceContext = {
-      stack: { data, width: W, height: H, count: N, channels: C },
-      labels,
-      tile,
-      augment,
-      weights: false,
-      train,
-      seed: 4,
-      batchSize: 2,
-      stepsPerEpoch: 3,
-      epochs: 2,
-      plan: (epoch, step) => ({
-        epoch,
-        step,
-        indices: stepIndices(epochOrder(train, 4, epoch).order, step, 2),
-        seed: batchSeed(4, epoch, step),
-        tile,
-        augment,
-        weights: false,
-      }),
-    };
+    const ctx = trainerContext({ data, width: W, height: H, count: N, channels: C }, labels, augment, false);
+    const { tile } = ctx;
     const source = nodePoolBatchSource({ workers: 2, workerUrl: entry })(ctx);
     try {
       for (const [e, k] of [
