@@ -175,7 +175,7 @@ describe('parseReproduceArgs', () => {
     expect(parseReproduceArgs(['--ema', '0'])).toEqual({ weightAverage: 0 });
     for (const bad of ['-0.1', '1', '2', 'x', '', 'NaN'])
       expect(() => parseReproduceArgs(['--ema', bad]), bad).toThrow(/--ema needs a number in \[0, 1\)/);
-    expect(() => parseReproduceArgs(['--augment', 'heavy'])).toThrow(/full, dihedral, none/);
+    expect(() => parseReproduceArgs(['--augment', 'heavy'])).toThrow(/full, smooth, dihedral, none/);
     for (const bad of ['5-2', 'a', '1,,2', '-1', '0-999999'])
       expect(() => parseReproduceArgs(['--train-slices', bad]), bad).toThrow(/list like 0-23/);
   });
@@ -211,6 +211,13 @@ describe('augmentation presets', () => {
       .sort();
     expect(on).toEqual(['flipHorizontal', 'flipVertical', 'rot90']);
     expect(augmentPreset('none')).toBe(false);
+    // 'smooth' is 'full' with only the elastic field's alpha and sigma changed.
+    const smooth = augmentPreset('smooth');
+    expect(smooth).toEqual({
+      ...defaultAugmentConfig,
+      elastic: { ...defaultAugmentConfig.elastic, alpha: [300, 600], sigma: [25, 30] },
+    });
+    expect(augmentPreset('full')).toEqual(defaultAugmentConfig); // the default is not touched
   });
 });
 

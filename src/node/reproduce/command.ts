@@ -22,7 +22,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
   --dice X          weight of a soft Dice term added to the loss (default ${REPRODUCE_DEFAULTS.dice})
-  --augment P       full | dihedral (flips and rot90 only) | none (default ${REPRODUCE_DEFAULTS.augment})
+  --augment P       full | smooth (full with a smoother elastic field) | dihedral (flips and
+                    rot90 only) | none (default ${REPRODUCE_DEFAULTS.augment})
   --label-offset V  auto | none | DX,DY: resample all images at (x+DX, y+DY) to put them on
                     the labels' grid; auto estimates it on the training slices (default ${REPRODUCE_DEFAULTS.labelOffset})
   --shift-interpolation I  bilinear | cubic: how that resampling interpolates (default ${REPRODUCE_DEFAULTS.shiftInterpolation})
