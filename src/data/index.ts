@@ -1,4 +1,4 @@
-export { normalizeImage, stackSlice, selectSlices, checkStack } from './stack.js';
+export { normalizeImage, stackSlice, channelSlice, selectSlices, checkStack } from './stack.js';
 export type { ImageStack, NumericStack, StackData } from './stack.js';
 export { syntheticEM } from './syntheticEM.js';
 export type { SyntheticEM, SyntheticEMOptions } from './syntheticEM.js';

@@ -41,6 +41,12 @@ export function stackSlice<T extends StackData>(stack: ImageStack<T>, index: num
   return stack.data.subarray(index * n, (index + 1) * n) as T;
 }
 
+/** Slice `s` of slice-major data with `plane` pixels of `channels` interleaved values each, as a view. */
+export function channelSlice<T extends StackData>(data: T, s: number, plane: number, channels = 1): T {
+  const n = plane * channels;
+  return data.subarray(s * n, (s + 1) * n) as T;
+}
+
 /** A new stack of the chosen slices (copied), e.g. a train/validation split. */
 export function selectSlices<T extends StackData>(stack: ImageStack<T>, indices: number[]): ImageStack<T> {
   checkStack(stack);

@@ -1,8 +1,9 @@
 // What a saved model expects done to its input images before prediction, kept next to model.json
 // so `unet-wasm predict` repeats what training did.
-import { SHIFT_INTERPOLATIONS } from '../data/index.js';
+import { shiftStack, SHIFT_INTERPOLATIONS, sliceContext } from '../data/index.js';
 import type { ShiftInterpolation } from '../data/index.js';
-import { CheckpointError, readJsonFile } from '../train/index.js';
+import { CheckpointError, prepareImages, readJsonFile } from '../train/index.js';
+import type { StackInput } from '../train/index.js';
 
 /** File name of the preprocessing record in a model directory. */
 export const PREPROCESS_FILE = 'preprocess.json';
@@ -13,6 +14,28 @@ export interface ModelPreprocess {
   imageOffset?: { dx: number; dy: number; interpolation?: ShiftInterpolation };
   /** Each slice goes in with `radius` z-neighbours per side as channels (`sliceContext`), after normalising. */
   sliceContext?: { radius: number };
+}
+
+/** Input channels of a model with this record: 2·radius + 1 with `sliceContext`, else 1. */
+export function inputChannels(p: ModelPreprocess): number {
+  return 2 * (p.sliceContext?.radius ?? 0) + 1;
+}
+
+/**
+ * The model's input for a raw stack, as training prepared it: resampled at the offset, scaled per
+ * slice (`prepareImages`), then with the z-neighbours as channels. `data` is
+ * `[count, height, width, channels]`.
+ */
+export function modelInput(stack: StackInput, p: ModelPreprocess): { data: Float32Array; channels: number } {
+  const { width, height, count } = stack;
+  const off = p.imageOffset;
+  // The record's interpolation is shiftStack's option (absent: its default, bilinear).
+  const shifted =
+    off !== undefined && (off.dx !== 0 || off.dy !== 0) ? shiftStack(stack, off.dx, off.dy, off) : stack;
+  const data = prepareImages(shifted.data, width, height, count);
+  const radius = p.sliceContext?.radius ?? 0;
+  if (radius === 0) return { data, channels: 1 };
+  return sliceContext({ data, width, height, count }, { radius });
 }
 
 /** The record as a model-directory file. */

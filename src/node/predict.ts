@@ -8,14 +8,14 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { BackendName } from '../backend/index.js';
 import { argmaxLabels, predictTiled } from '../infer/index.js';
 import { SeededDropout } from '../model/index.js';
-import { CheckpointError, filesToArtifacts, prepareImages, readJsonFile } from '../train/index.js';
+import { CheckpointError, filesToArtifacts, readJsonFile } from '../train/index.js';
 import type { CheckpointState } from '../train/index.js';
 import { initNodeBackend } from './backend.js';
 import { writeTiffFile } from './files.js';
 import { readStack } from './stacks.js';
-import { readPreprocess } from './modelPreprocess.js';
+import { inputChannels, modelInput, readPreprocess } from './modelPreprocess.js';
 import type { ModelPreprocess } from './modelPreprocess.js';
-import { shiftStack, sliceContext } from '../data/index.js';
+import { channelSlice } from '../data/index.js';
 
 // Keeps the model module (and its custom layer registrations) in the bundle.
 void SeededDropout;
@@ -60,11 +60,6 @@ export function resolveModelDirs(dir: string): string[] {
   return [resolveModelDir(dir)];
 }
 
-/** Input channels of a loaded model: 2·radius + 1 of its `sliceContext` record, else 1. */
-function channelsOf(m: LoadedModel): number {
-  return 2 * (m.preprocess.sliceContext?.radius ?? 0) + 1;
-}
-
 /** Loads a tfjs layers model saved by the trainer (or any tfjs model.json with its weight files). */
 export async function loadModelDir(dir: string): Promise<LoadedModel> {
   const d = resolveModelDir(dir);
@@ -74,7 +69,7 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
   const state = files['state.json'] ? readJsonFile<CheckpointState>(files, 'state.json') : null;
   const preprocess = readPreprocess(files);
   const inChannels = model.inputs[0]?.shape[3] ?? 1;
-  const expected = 2 * (preprocess.sliceContext?.radius ?? 0) + 1;
+  const expected = inputChannels(preprocess);
   if (inChannels !== expected) {
     model.dispose();
     throw new CheckpointError(
@@ -145,16 +140,10 @@ export async function predictFiles(o: PredictFilesOptions): Promise<PredictFiles
     // Each model sees the images as its training did (preprocess.json); members usually agree.
     const inputs = new Map<string, Float32Array>();
     const inputOf = (p: ModelPreprocess): Float32Array => {
-      const off = p.imageOffset;
-      const moved = off !== undefined && (off.dx !== 0 || off.dy !== 0);
-      const radius = p.sliceContext?.radius ?? 0;
-      const key = JSON.stringify([moved ? off : null, radius]);
+      const key = JSON.stringify(p);
       let data = inputs.get(key);
       if (!data) {
-        // The record's interpolation is shiftStack's option (absent: its default, bilinear).
-        const stack = moved ? shiftStack(read, off.dx, off.dy, off) : read;
-        data = prepareImages(stack.data, width, height, count);
-        if (radius > 0) data = sliceContext({ data, width, height, count }, { radius }).data;
+        data = modelInput(read, p).data;
         inputs.set(key, data);
       }
       return data;
@@ -169,7 +158,7 @@ export async function predictFiles(o: PredictFilesOptions): Promise<PredictFiles
         const tileSize = o.tileSize ?? m.state?.config.validationTileSize ?? undefined;
         const r = await predictTiled(
           m.model,
-          inputOf(m.preprocess).slice(s * plane * channelsOf(m), (s + 1) * plane * channelsOf(m)),
+          channelSlice(inputOf(m.preprocess), s, plane, inputChannels(m.preprocess)),
           width,
           height,
           {

@@ -14,6 +14,7 @@ import { evaluateSegmentation } from '../metrics/index.js';
 import { buildUNet, SeededDropout, unetOutputSize } from '../model/index.js';
 import { mixSeed, Rng } from '../random/index.js';
 import type { RngState } from '../random/index.js';
+import { channelSlice } from '../data/index.js';
 import { predictTiled } from '../infer/index.js';
 import {
   loadOptimizerState,
@@ -584,8 +585,7 @@ async function validate(
   const truths: Uint8Array[] = [];
   let ce = 0;
   for (const s of slices) {
-    const C = stack.channels ?? 1;
-    const image = stack.data.slice(s * plane * C, (s + 1) * plane * C);
+    const image = channelSlice(stack.data, s, plane, stack.channels);
     const truth = labels.subarray(s * plane, (s + 1) * plane);
     const { probabilities, labels: pred } = await predictTiled(model, image, width, height, {
       batchSize,

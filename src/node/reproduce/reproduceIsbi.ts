@@ -24,7 +24,8 @@ import {
 import type { CheckpointState, CheckpointStore, EpochRecord, TrainResult } from '../../train/index.js';
 import { FileCheckpointStore } from '../fileCheckpointStore.js';
 import { recalibrateBatchNorm } from './recalibrateBatchNorm.js';
-import { preprocessFile } from '../modelPreprocess.js';
+import { modelInput, preprocessFile } from '../modelPreprocess.js';
+import type { ModelPreprocess } from '../modelPreprocess.js';
 import { initNodeBackend } from '../backend.js';
 import { writeTiffFile } from '../files.js';
 import { ProgressLine } from '../progressLine.js';
@@ -36,7 +37,7 @@ import type { Volume } from './volume.js';
 import { trainUNet } from '../trainUNet.js';
 import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
 import type { LabelOffsetOption, ReproduceIsbiOptions } from './options.js';
-import { estimateLabelOffset, shiftStack, sliceContext } from '../../data/index.js';
+import { channelSlice, estimateLabelOffset, shiftStack } from '../../data/index.js';
 import type { ShiftInterpolation } from '../../data/index.js';
 
 /** The seed's published numbers (388² centre crops of slices 27–29, mean IoU over both classes). */
@@ -242,12 +243,16 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   if (!Number.isInteger(radius) || radius < 0 || radius > 8)
     throw new TrainConfigError(`sliceContext must be an integer in [0, 8], got ${radius}`);
   const inputs = modelInputs(rawImages, trainSlices, valSlices, radius);
+  // What the saved model's preprocess.json records; the test volume is prepared from it.
+  const preprocess: ModelPreprocess = {
+    ...(moved ? { imageOffset: { dx: offset.dx, dy: offset.dy, interpolation } } : {}),
+    ...(radius > 0 ? { sliceContext: { radius } } : {}),
+  };
   const testSlicesOpt = options.testSlices;
   let test: Volume | null = null;
   if (testSlicesOpt === undefined || testSlicesOpt.length > 0) {
     const t = cropStack(await readStack(join(dataDir, 'test-volume.tif'), 'test image'), options.crop);
     test = testSlicesOpt ? pickSlices(t, testSlicesOpt, 'test') : t;
-    if (moved) test = shiftStack(test, offset.dx, offset.dy, { interpolation });
   }
 
   const backend = await initNodeBackend(
@@ -259,7 +264,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${radius > 0 ? `, slice context ±${radius} (${2 * radius + 1} channels)` : ''}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${radius > 0 ? `, slice context ±${radius} (${inputs.channels} channels)` : ''}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -381,16 +386,10 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       const labelsOut: Uint8Array[] = [];
       const probs: Float32Array[] = [];
       for (const s of valIdx) {
-        const r = await predictTiled(
-          result.model,
-          norm.slice(s * plane * C, (s + 1) * plane * C),
-          width,
-          height,
-          {
-            ...predictOpts,
-            tta: withTta,
-          },
-        );
+        const r = await predictTiled(result.model, channelSlice(norm, s, plane, C), width, height, {
+          ...predictOpts,
+          tta: withTta,
+        });
         labelsOut.push(r.labels);
         probs.push(cellProbability(r.probabilities, plane));
       }
@@ -419,12 +418,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     else if (chosenIdx !== scored.length - 1) await score(chosen.name, false);
     await new FileCheckpointStore(out).save('model', {
       ...(await modelToFiles(result.model)),
-      ...(moved || radius > 0
-        ? preprocessFile({
-            ...(moved ? { imageOffset: { dx: offset.dx, dy: offset.dy, interpolation } } : {}),
-            ...(radius > 0 ? { sliceContext: { radius } } : {}),
-          })
-        : {}),
+      ...(Object.keys(preprocess).length > 0 ? preprocessFile(preprocess) : {}),
     });
     const preds = final.preds;
     const truths = valIdx.map((s) => classes.subarray(s * plane, (s + 1) * plane));
@@ -453,9 +447,16 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     };
     await writeTiffFile(files.validationProbabilities, valProb, { compression: 'deflate' });
     if (test && files.testProbabilities) {
-      await writeTestProbabilities(result.model, test, radius, predictOpts, files.testProbabilities, (k) => {
-        if (!options.quiet) progress.update(`test volume: ${k}/${test.count} slices`, k === test.count);
-      });
+      await writeTestProbabilities(
+        result.model,
+        test,
+        preprocess,
+        predictOpts,
+        files.testProbabilities,
+        (k) => {
+          if (!options.quiet) progress.update(`test volume: ${k}/${test.count} slices`, k === test.count);
+        },
+      );
       progress.done();
     }
     const evalSeconds = (Date.now() - tEval) / 1000;
@@ -537,21 +538,19 @@ export function boundaryErrorLine(p: BoundaryErrorProfile): string {
 async function writeTestProbabilities(
   model: LayersModel,
   test: Volume,
-  radius: number,
+  preprocess: ModelPreprocess,
   predictOpts: { batchSize: number; tta: boolean; tileSize?: number },
   path: string,
   onSlice: (done: number) => void,
 ): Promise<void> {
   const { width, height, count } = test;
   const plane = width * height;
-  let norm = prepareImages(test.data, width, height, count);
-  if (radius > 0) norm = sliceContext({ data: norm, width, height, count }, { radius }).data;
-  const C = 2 * radius + 1;
+  const input = modelInput(test, preprocess);
   const pages: { width: number; height: number; data: Float32Array }[] = [];
   for (let s = 0; s < count; s++) {
     const r = await predictTiled(
       model,
-      norm.slice(s * plane * C, (s + 1) * plane * C),
+      channelSlice(input.data, s, plane, input.channels),
       width,
       height,
       predictOpts,

@@ -1,5 +1,5 @@
 // Slice stacks as reproduce-isbi reads them: an optional top-left crop (quick runs) and a pick of slices.
-import { sliceContext } from '../../data/index.js';
+import { channelSlice, sliceContext } from '../../data/index.js';
 import { prepareImages, TrainConfigError } from '../../train/index.js';
 import type { StackInput } from '../../train/index.js';
 
@@ -68,7 +68,7 @@ export function modelInputs(
   const data = new Float32Array(used.length * plane * C);
   used.forEach((z, i) => {
     const src = i < trainSlices.length ? forTrain.data : forEval.data;
-    data.set(src.subarray(z * plane * C, (z + 1) * plane * C), i * plane * C);
+    data.set(channelSlice(src, z, plane, C), i * plane * C);
   });
   return { data, channels: C };
 }
