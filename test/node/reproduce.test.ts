@@ -15,6 +15,7 @@ import {
   runReproduceIsbi,
   summaryTable,
   boundaryErrorLine,
+  ttaNote,
 } from '../../src/node/reproduce/index.js';
 import type { ReproduceIsbiResult } from '../../src/node/reproduce/index.js';
 
@@ -81,6 +82,8 @@ describe('parseReproduceArgs', () => {
         '--minutes',
         '1.5',
         '--tta',
+        '--test-tta',
+        'off',
         '--loss',
         'border',
         '--dice',
@@ -122,6 +125,7 @@ describe('parseReproduceArgs', () => {
       seed: 7,
       minutes: 1.5,
       tta: true,
+      testTta: false,
       loss: 'border',
       dice: 0.5,
       epochs: 3,
@@ -176,6 +180,9 @@ describe('parseReproduceArgs', () => {
     for (const bad of ['-0.1', '1', '2', 'x', '', 'NaN'])
       expect(() => parseReproduceArgs(['--ema', bad]), bad).toThrow(/--ema needs a number in \[0, 1\)/);
     expect(() => parseReproduceArgs(['--augment', 'heavy'])).toThrow(/full, smooth, dihedral, none/);
+    expect(parseReproduceArgs(['--test-tta=on'])).toEqual({ testTta: true });
+    expect(() => parseReproduceArgs(['--test-tta', 'yes'])).toThrow(/--test-tta must be one of on, off/);
+    expect(() => parseReproduceArgs(['--test-tta'])).toThrow(/needs a value/);
     for (const bad of ['5-2', 'a', '1,,2', '-1', '0-999999'])
       expect(() => parseReproduceArgs(['--train-slices', bad]), bad).toThrow(/list like 0-23/);
   });
@@ -368,6 +375,31 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
       /sliceContext.radius must be an integer/,
     );
     await expect(runReproduceIsbi(tiny(tmp(), { sliceContext: 9 }))).rejects.toThrow(/sliceContext must be/);
+  });
+
+  it('averages the 8 views for the scored slices, and for the test volume unless testTta is off', async () => {
+    const images = join(tmp(), 'raw.tif');
+    await writeTinyTestSlices(images);
+    // The test maps of a run equal `predict` on the saved model, with or without the 8 views.
+    const againstPredict = async (r: ReproduceIsbiResult, tta: boolean): Promise<number> => {
+      const probs = join(r.out, `predicted-${tta}.tif`);
+      await predictFiles({ model: join(r.out, 'model'), images, out: probs, tta });
+      return tiffMaxAbsDiff(r.files.testProbabilities!, probs);
+    };
+    const both = await runReproduceIsbi(tiny(tmp(), { tta: true }));
+    expect([both.tta, both.testTta]).toEqual([true, true]);
+    expect(await againstPredict(both, true)).toBeLessThan(1e-4);
+    expect(await againstPredict(both, false)).toBeGreaterThan(1e-3);
+    const scoredOnly = await runReproduceIsbi(tiny(tmp(), { tta: true, testTta: false }));
+    expect([scoredOnly.tta, scoredOnly.testTta]).toEqual([true, false]);
+    expect(await againstPredict(scoredOnly, false)).toBeLessThan(1e-4);
+    // Same seed, same training: the scored slices still get the 8 views.
+    expect(scoredOnly.full).toEqual(both.full);
+    expect(
+      await tiffMaxAbsDiff(both.files.validationProbabilities, scoredOnly.files.validationProbabilities),
+    ).toBe(0);
+    expect(readFileSync(scoredOnly.files.report, 'utf8')).toContain(ttaNote(true, false));
+    expect((await runReproduceIsbi(tiny(tmp(), { testSlices: [] }))).testTta).toBe(false);
   });
 
   it('estimates the label offset on the training slices by default', async () => {

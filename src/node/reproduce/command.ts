@@ -20,6 +20,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --seed N          default ${REPRODUCE_DEFAULTS.seed}
   --minutes M       wall-time budget of the whole command (default ${REPRODUCE_DEFAULTS.minutes})
   --tta             8-fold flip/rotation averaging at evaluation and test prediction
+  --test-tta on|off  whether --tta also covers test-volume.tif (default: as --tta; off leaves
+                    about 6 more minutes of the budget to training)
   --loss P          ce | border | balanced | unet (default ${REPRODUCE_DEFAULTS.loss})
   --dice X          weight of a soft Dice term added to the loss (default ${REPRODUCE_DEFAULTS.dice})
   --augment P       full | smooth (full with a smoother elastic field) | dihedral (flips and
@@ -98,6 +100,7 @@ const FILE_KEYS = [
   'seed',
   'minutes',
   'tta',
+  'testTta',
   'epochs',
   'cosineSteps',
   'stepsPerEpoch',
@@ -181,6 +184,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOpt
       }
       case '--tta':
         o.tta = true;
+        break;
+      case '--test-tta':
+        o.testTta = oneOf(flag, value(), ['on', 'off'] as const) === 'on';
         break;
       case '--loss':
         o.loss = oneOf(flag, value(), LOSS_PRESETS);

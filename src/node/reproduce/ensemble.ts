@@ -16,7 +16,7 @@ import type { OutStream } from '../progressLine.js';
 import { REPRODUCE_DEFAULTS } from './options.js';
 import type { ReproduceIsbiOptions } from './options.js';
 import type { ReproduceFiles, ReproduceIsbiResult } from './reproduceIsbi.js';
-import { boundaryErrorLine, summaryTable } from './reproduceIsbi.js';
+import { boundaryErrorLine, summaryTable, ttaNote } from './reproduceIsbi.js';
 import { fmt4, fmtPct, scoreLine, scoreSlices } from './scoreSlices.js';
 import type { SliceScores } from './scoreSlices.js';
 import { cropStack, pickSlices } from './volume.js';
@@ -55,6 +55,8 @@ export interface ReproduceEnsembleResult extends SliceScores {
   members: MemberSummary[];
   validationSlices: number[];
   tta: boolean;
+  /** Whether the test volume's maps averaged the 8 views too. */
+  testTta: boolean;
   /** Whole command, seconds. */
   wallSeconds: number;
   /** Reading, averaging and scoring the members' maps, seconds. */
@@ -327,7 +329,7 @@ export async function runReproduceEnsemble(
         memberSummaries.map((m, i) => [`member ${i + 1} (member-${i + 1}/report.html)`, memberLine(m)]),
       ),
       curves: `member 1 (seed ${first.seed}) at the top; every member's below it`,
-      'test-time augmentation': first.tta ? '8 flips/rotations' : 'off',
+      'test-time augmentation': ttaNote(first.tta, first.testTta),
       'wall time (whole command)': formatDuration(wallSeconds),
       'load average (1 min) start / end': `${load0.toFixed(1)} / ${load1.toFixed(1)}`,
     },
@@ -338,6 +340,7 @@ export async function runReproduceEnsemble(
     members: memberSummaries,
     validationSlices: valSlices,
     tta: first.tta,
+    testTta: first.testTta,
     wallSeconds,
     ensembleSeconds,
     majorityBaseline: first.majorityBaseline,

@@ -1,4 +1,4 @@
-export { runReproduceIsbi, summaryTable, boundaryErrorLine, SEED_RESULT } from './reproduceIsbi.js';
+export { runReproduceIsbi, summaryTable, boundaryErrorLine, ttaNote, SEED_RESULT } from './reproduceIsbi.js';
 export type { ReproduceFiles, ReproduceIsbiResult } from './reproduceIsbi.js';
 export { modelInputs } from './volume.js';
 export type { EvalScores } from './scoreSlices.js';
