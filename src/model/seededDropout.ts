@@ -20,6 +20,8 @@ export class SeededDropout extends tfl.layers.Layer {
   readonly rate: number;
   readonly seed: number;
   step = 0;
+  /** False turns the layer into the identity even in training mode (batch-norm recalibration measures inference-time statistics). */
+  enabled = true;
 
   constructor(args: SeededDropoutArgs) {
     super(args.name === undefined ? {} : { name: args.name });
@@ -34,7 +36,7 @@ export class SeededDropout extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    if (!kwargs.training || this.rate <= 0) return tf.clone(x);
+    if (!kwargs.training || !this.enabled || this.rate <= 0) return tf.clone(x);
     return tf.dropout(x, this.rate, undefined, mixSeed(this.seed, this.step++));
   }
 

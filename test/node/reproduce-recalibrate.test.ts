@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
-import { buildUNet, isBatchNormLayer } from '../../src/model/index.js';
+import { buildUNet, isBatchNormLayer, SeededDropout } from '../../src/model/index.js';
 import { mixSeed, Rng } from '../../src/random/index.js';
 import { recalibrateBatchNorm } from '../../src/node/reproduce/recalibrateBatchNorm.js';
 import { makeBatch } from '../../src/train/index.js';
@@ -64,6 +64,45 @@ describe('recalibrateBatchNorm', () => {
     expect(after[2]).not.toEqual(before[2]);
     expect(bn.map((l) => (l as unknown as { momentum: number }).momentum)).toEqual(momenta);
     model.dispose();
+  });
+
+  it('measures the statistics without dropout, as inference runs', () => {
+    const { data, labels } = stack(3, 4);
+    const trainStack = { data, width: W, height: W, count: 3 };
+    const o = { slices: [0, 1, 2], tileSize: 16, batchSize: 2, passes: 2, seed: 5 };
+    const movingStats = (dropout: number): { stats: number[][]; model: tfl.LayersModel } => {
+      // Same seed: the same initial weights with and without the dropout layer.
+      const model = buildUNet({ depth: 2, baseFilters: 4, batchNorm: true, dropout, seed: 3 });
+      recalibrateBatchNorm(model, trainStack, labels, o);
+      const stats = model.layers
+        .filter((l) => isBatchNormLayer(l))
+        .flatMap((l) =>
+          l
+            .getWeights()
+            .slice(2)
+            .map((w) => Array.from(w.dataSync())),
+        );
+      return { stats, model };
+    };
+    const plain = movingStats(0);
+    const dropped = movingStats(0.5);
+    expect(dropped.stats).toEqual(plain.stats);
+    // The layer is back on, and its mask sequence did not advance.
+    const layer = dropped.model.layers.find((l) => l instanceof SeededDropout)!;
+    expect(layer).toBeInstanceOf(SeededDropout);
+    expect((layer as SeededDropout).enabled).toBe(true);
+    expect((layer as SeededDropout).step).toBe(0);
+    // Had it stayed on, the layers after it would have measured other statistics.
+    const onModel = buildUNet({ depth: 2, baseFilters: 4, batchNorm: true, dropout: 0.5, seed: 3 });
+    const bnAfter = onModel.layers.filter((l) => isBatchNormLayer(l)).at(-1)!;
+    const b = makeBatch(trainStack, labels, [0, 1], { inputSize: 16, outputSize: 16 }, false, false, 1);
+    const x = tf.tensor4d(b.images, [2, 16, 16, 1]);
+    const probe = tfl.model({ inputs: onModel.inputs, outputs: bnAfter.input as tfl.SymbolicTensor });
+    const varOf = (training: boolean): number =>
+      tf.tidy(() => tf.moments(probe.apply(x, { training }) as tf.Tensor4D).variance.dataSync()[0]!);
+    expect(varOf(true)).not.toBeCloseTo(varOf(false), 6);
+    x.dispose();
+    for (const m of [plain.model, dropped.model, onModel]) m.dispose();
   });
 
   it('does nothing on a model without batch norm', () => {

@@ -98,6 +98,8 @@ describe('parseReproduceArgs', () => {
         '0',
         '--filters',
         '24',
+        '--dropout',
+        '0.5',
         '--tile',
         '512',
         '--batch=1',
@@ -132,7 +134,7 @@ describe('parseReproduceArgs', () => {
       threads: 1,
       stepsPerEpoch: 9,
       cosineSteps: 0,
-      model: { baseFilters: 24 },
+      model: { baseFilters: 24, dropout: 0.5 },
       tileSize: 512,
       batchSize: 1,
       learningRate: 0.002,
@@ -172,6 +174,10 @@ describe('parseReproduceArgs', () => {
       expect(() => parseReproduceArgs(['--dice', bad]), bad).toThrow(/--dice needs a number >= 0/);
     expect(() => parseReproduceArgs(['--cosine-steps', '-1'])).toThrow(CliUsageError);
     expect(() => parseReproduceArgs(['--filters', '0'])).toThrow(CliUsageError);
+    for (const bad of ['1', '-0.1', 'x'])
+      expect(() => parseReproduceArgs(['--dropout', bad]), bad).toThrow(
+        /--dropout needs a number in \[0, 1\)/,
+      );
     expect(() => parseReproduceArgs(['--tile', '8'])).toThrow(/--tile needs an integer >= 16/);
     expect(() => parseReproduceArgs(['--batch', '0'])).toThrow(/--batch needs an integer >= 1/);
     for (const bad of ['0', '-1e-3', '2', 'x', '', 'NaN'])

@@ -35,6 +35,8 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --validation-slices L  validation slices (default 27-29); never trained on
   --epochs N        upper bound on epochs (default: as many as the budget allows, or the end
                     of the cosine decay)
+  --dropout X       dropout rate in [0, 1) after the bottom convs, as in the paper (default 0; batch-norm
+                    recalibration runs without it)
   --filters N       base filters of the U-Net (default ${REPRODUCE_DEFAULTS.baseFilters}; the cost of a step grows ~N²)
   --tile N          training tile edge (default ${REPRODUCE_DEFAULTS.tileSize}; a multiple of 2^depth with same padding)
   --batch N         tiles per step (default ${REPRODUCE_DEFAULTS.batchSize})
@@ -227,6 +229,12 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOpt
         break;
       case '--epochs':
         o.epochs = intArg(flag, value());
+        break;
+      case '--dropout':
+        o.model = {
+          ...(o.model ?? {}),
+          dropout: numberArg(flag, value(), (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
+        };
         break;
       case '--filters':
         o.model = { ...(o.model ?? {}), baseFilters: intArg(flag, value()) };

@@ -8,7 +8,7 @@
 // each moving mean/variance equal to the plain average of the K batch statistics.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { isBatchNormLayer } from '../../model/index.js';
+import { isBatchNormLayer, SeededDropout } from '../../model/index.js';
 import { mixSeed } from '../../random/index.js';
 import { makeBatch } from '../../train/index.js';
 import type { TrainStack } from '../../train/index.js';
@@ -35,7 +35,7 @@ export interface RecalibrateOptions {
 /**
  * Sets every batch-norm layer's moving mean and variance to the average of its batch statistics
  * over `passes` batches of random unaugmented training tiles (the distribution seen at inference).
- * Only the moving statistics change. Returns the number of batch-norm layers (0: nothing to do).
+ * Dropout layers are off meanwhile, as at inference. Only the moving statistics change. Returns the number of batch-norm layers (0: nothing to do).
  */
 export function recalibrateBatchNorm(
   model: LayersModel,
@@ -46,10 +46,13 @@ export function recalibrateBatchNorm(
   const bn = model.layers.filter((l) => isBatchNormLayer(l)) as unknown as MomentumLayer[];
   if (bn.length === 0) return 0;
   const saved = bn.map((l) => l.momentum);
+  // Inference runs without dropout, so the statistics are measured without it (and its step stays).
+  const dropouts = model.layers.filter((l): l is SeededDropout => l instanceof SeededDropout && l.enabled);
   const passes = o.passes ?? 8;
   const n = o.tileSize;
   const tile = { inputSize: n, outputSize: n };
   try {
+    for (const l of dropouts) l.enabled = false;
     for (let k = 0; k < passes; k++) {
       // new = old·m + batch·(1 − m): m = k/(k+1) keeps the running mean of the k+1 batches seen.
       for (const l of bn) l.momentum = k / (k + 1);
@@ -65,6 +68,7 @@ export function recalibrateBatchNorm(
     }
   } finally {
     bn.forEach((l, i) => (l.momentum = saved[i]!));
+    for (const l of dropouts) l.enabled = true;
   }
   return bn.length;
 }
