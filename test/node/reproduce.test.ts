@@ -408,6 +408,24 @@ describe.skipIf(!hasData)('runReproduceIsbi end to end (tiny)', () => {
     expect((await runReproduceIsbi(tiny(tmp(), { testSlices: [] }))).testTta).toBe(false);
   });
 
+  it('trains with bottom dropout, says so, and predicts without it', async () => {
+    const out = tmp();
+    let log = '';
+    const r = await runReproduceIsbi(
+      tiny(out, {
+        model: { depth: 2, baseFilters: 4, dropout: 0.5 },
+        stdout: { write: (s: string) => (log += s), isTTY: false },
+      }),
+    );
+    expect(log).toMatch(/model depth 2 base 4 BN dropout 0.5,/);
+    expect(r.config.model.dropout).toBe(0.5);
+    const images = join(out, 'raw.tif');
+    await writeTinyTestSlices(images);
+    const probs = join(out, 'predicted.tif');
+    await predictFiles({ model: join(out, 'model'), images, out: probs });
+    expect(await tiffMaxAbsDiff(r.files.testProbabilities!, probs)).toBeLessThan(1e-4);
+  });
+
   it('estimates the label offset on the training slices by default', async () => {
     const r = await runReproduceIsbi(tiny(tmp(), { testSlices: [] }));
     expect(r.labelOffset.estimated).toBe(true);

@@ -266,7 +266,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   stdout.write(
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
-      `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}, ` +
+      `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}${model.dropout ? ` dropout ${model.dropout}` : ''}, ` +
       `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${radius > 0 ? `, slice context ±${radius} (${inputs.channels} channels)` : ''}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
