@@ -128,6 +128,12 @@ export interface TrainOptions {
   checkpoint?: CheckpointStore;
   /** Continue from the store's 'last' checkpoint when there is one. Default false. */
   resume?: boolean;
+  /**
+   * Model files to start from instead of the seeded initialisation (`model.json` + `weights.bin`, e.g.
+   * a checkpoint's or a saved model's), for fine-tuning. The architecture must match `model`. A
+   * resume from 'last' takes precedence. Default: none.
+   */
+  initialWeights?: Record<string, Uint8Array>;
   /** Also write 'last' every this many steps (0 = only at epoch ends and on abort). Default 0. */
   checkpointEvery?: number;
   /** Backend to initialise; default: keep the active tfjs backend (the Node wrapper defaults to 'wasm'). */

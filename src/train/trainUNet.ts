@@ -280,6 +280,8 @@ export async function trainUNet(options: TrainOptions): Promise<TrainResult> {
         bestMeanIoU: st.bestMeanIoU ?? -Infinity,
       });
       resumedFrom = { epoch: st.epoch, step: st.step };
+    } else if (options.initialWeights) {
+      loadWeightsInto(model, options.initialWeights);
     }
   } catch (e) {
     average?.dispose();

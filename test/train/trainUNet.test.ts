@@ -10,6 +10,7 @@ import {
   CheckpointError,
   makeBatch,
   MemoryCheckpointStore,
+  modelToFiles,
   readJsonFile,
   TrainConfigError,
   trainUNet,
@@ -419,6 +420,86 @@ describe('trainUNet', () => {
     r.model.dispose();
     expect(r.aborted).toBe(true);
     expect(closes).toBe(1);
+  });
+
+  describe('initialWeights', () => {
+    const { images, labels } = tinyProblem(3, 16, 16, 4);
+    const base: TrainOptions = {
+      images,
+      labels,
+      width: 16,
+      height: 16,
+      validation: [2],
+      epochs: 1,
+      stepsPerEpoch: 2,
+      batchSize: 1,
+      tileSize: 8,
+      augment: false,
+      model: { depth: 1, baseFilters: 2, batchNorm: true },
+      seed: 3,
+    };
+
+    // What a checkpoint store returns: every file as bytes.
+    const asBytes = async (m: TrainResult['model']): Promise<Record<string, Uint8Array>> => {
+      const f = await modelToFiles(m);
+      return { 'model.json': new TextEncoder().encode(f['model.json']), 'weights.bin': f['weights.bin'] };
+    };
+
+    it('starts from the given model instead of the seeded initialisation; a resume takes precedence', async () => {
+      const a = await trainUNet(base);
+      const files = await asBytes(a.model);
+      const trained = await weightsOf(a.model);
+      const names = new Set(a.model.trainableWeights.map((w) => w.name));
+      const isTrainable = a.model.weights.map((w) => names.has(w.name));
+      a.model.dispose();
+      const fresh = await trainUNet({ ...base, epochs: 0 });
+      const freshW = await weightsOf(fresh.model);
+      fresh.model.dispose();
+      // Every tensor (moving statistics included) comes from the files, not from the seed.
+      const warm = await trainUNet({ ...base, epochs: 0, initialWeights: files });
+      expect(await weightsOf(warm.model)).toEqual(trained);
+      expect(trained).not.toEqual(freshW);
+      warm.model.dispose();
+      // Training continues from them: with a negligible rate the trainable weights stay put.
+      const cont = await trainUNet({ ...base, initialWeights: files, learningRate: 1e-9, seed: 5 });
+      const trainable = (m: TrainResult['model']): Float32Array[] =>
+        m.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
+      const trainedTrainable = trained.filter((_, i) => isTrainable[i]);
+      const diff = Math.max(
+        ...trainable(cont.model).map((w, i) =>
+          Math.max(...w.map((v, j) => Math.abs(v - trainedTrainable[i]![j]!))),
+        ),
+      );
+      expect(diff).toBeLessThan(1e-4);
+      cont.model.dispose();
+      // A 'last' checkpoint wins over initialWeights when resuming.
+      const store = new MemoryCheckpointStore();
+      const first = await trainUNet({ ...base, epochs: 1, checkpoint: store });
+      first.model.dispose();
+      const resumed = await trainUNet({
+        ...base,
+        epochs: 1,
+        checkpoint: store,
+        resume: true,
+        initialWeights: files,
+      });
+      const lastFiles = await store.load('last');
+      const fromLast = await trainUNet({ ...base, epochs: 0, initialWeights: lastFiles });
+      expect(await weightsOf(resumed.model)).toEqual(await weightsOf(fromLast.model));
+      resumed.model.dispose();
+      fromLast.model.dispose();
+    });
+
+    it('rejects files of another architecture with a clear error', async () => {
+      const other = await trainUNet({
+        ...base,
+        epochs: 0,
+        model: { depth: 1, baseFilters: 3, batchNorm: true },
+      });
+      const files = await asBytes(other.model);
+      other.model.dispose();
+      await expect(trainUNet({ ...base, initialWeights: files })).rejects.toThrow(CheckpointError);
+    });
   });
 
   describe('weightAverage (EMA of the weights)', () => {

@@ -1,5 +1,6 @@
 // The `reproduce-isbi` command: argument parsing and the entry point the CLI dispatches to.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { SHIFT_INTERPOLATIONS } from '../../data/index.js';
 import { CliUsageError } from '../args.js';
 import type { OutStream } from '../progressLine.js';
@@ -49,6 +50,10 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
   --threads N       tfjs-wasm threads (default: all CPUs; 1 = one compute thread)
   --resume          continue from <out>/checkpoints/last (the budget restarts); with members,
                     each from <out>/member-<k>/checkpoints/last (give the same --seed)
+  --pseudo-labels FILE  self-training: also train on the test volume, labelled by the cell
+                    probabilities in FILE (p > 0.5 = cell; e.g. an earlier run's test-probabilities.tif)
+  --warm-start      start from <out>/model (an earlier run's evaluated model; with members, each
+                    from <out>/member-<k>/model) instead of fresh weights
   --quiet           no per-step progress line
   --members K       train K models at once, one process each (seeds seed … seed+K-1, the CPUs
                     divided among them), and score the mean of their probability maps; outputs
@@ -125,6 +130,8 @@ const FILE_KEYS = [
   'evalCrop',
   'recalibrateBatchNorm',
   'resume',
+  'pseudoLabels',
+  'warmStart',
   'quiet',
   'members',
 ] as const satisfies readonly (keyof ReproduceCommandOptions)[];
@@ -262,6 +269,12 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOpt
         break;
       case '--resume':
         o.resume = true;
+        break;
+      case '--pseudo-labels':
+        o.pseudoLabels = resolve(value());
+        break;
+      case '--warm-start':
+        o.warmStart = true;
         break;
       case '--quiet':
         o.quiet = true;

@@ -204,6 +204,17 @@ export interface ReproduceIsbiOptions {
    * recalibrateBatchNorm.ts: with Keras's momentum 0.99 they lag far behind short runs; 0.9 lags less but still lags). Default true.
    */
   recalibrateBatchNorm?: boolean;
+  /**
+   * Self-training: a TIFF of cell probabilities of the test volume, one slice per test slice (e.g. an
+   * earlier run's `test-probabilities.tif`). The test images join the training slices with the labels
+   * p > 0.5 → cell; the validation slices stay out. Not with `sliceContext`. Default: none.
+   */
+  pseudoLabels?: string;
+  /**
+   * Start from the weights of `<out>/model` (the model an earlier run in this folder evaluated)
+   * instead of a fresh initialisation; with members, each from its own. Default false.
+   */
+  warmStart?: boolean;
   /** Continue from `<out>/checkpoints/last` (same options required); the budget restarts. Default false. */
   resume?: boolean;
   /** Stops training early (e.g. Ctrl-C); evaluation and outputs still run. */

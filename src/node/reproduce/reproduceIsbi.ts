@@ -33,6 +33,7 @@ import { writeReport } from '../report.js';
 import type { OverlaySlice } from '../report.js';
 import { readStack } from '../stacks.js';
 import { cropStack, modelInputs, pickSlices } from './volume.js';
+import { appendSlices, pseudoLabelSlices } from './pseudoLabels.js';
 import type { Volume } from './volume.js';
 import { trainUNet } from '../trainUNet.js';
 import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
@@ -82,6 +83,10 @@ export interface ReproduceIsbiResult {
   };
   /** z-neighbours per side fed as channels (the `sliceContext` option); 0 = none. */
   sliceContext: number;
+  /** Self-training: the probability TIFF whose test slices were trained on (the `pseudoLabels` option). */
+  pseudoLabels?: string;
+  /** Whether training started from `<out>/model` (the `warmStart` option). */
+  warmStart?: boolean;
   full: EvalScores;
   crop: EvalScores & { size: number };
   /** Where the errors on the full slices lie: bands of distance to the true class boundary (the last band ends at Infinity, null in summary.json). */
@@ -257,6 +262,19 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     const t = cropStack(await readStack(join(dataDir, 'test-volume.tif'), 'test image'), options.crop);
     test = testSlicesOpt ? pickSlices(t, testSlicesOpt, 'test') : t;
   }
+  let pseudo = null;
+  if (options.pseudoLabels !== undefined) {
+    if (!test) throw new TrainConfigError('pseudoLabels needs the test volume (testSlices is empty)');
+    if (radius > 0) throw new TrainConfigError('pseudoLabels does not combine with sliceContext');
+    pseudo = await pseudoLabelSlices(resolve(options.pseudoLabels), test, offset, interpolation);
+  }
+  const warmStart = options.warmStart ?? false;
+  const modelDir = join(out, 'model');
+  const initialWeights = warmStart
+    ? await new FileCheckpointStore(out).load('model').catch(() => null)
+    : undefined;
+  if (initialWeights === null)
+    throw new TrainConfigError(`warmStart: no saved model in ${modelDir} (run without it first)`);
 
   const backend = await initNodeBackend(
     'wasm',
@@ -267,7 +285,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}${model.dropout ? ` dropout ${model.dropout}` : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${radius > 0 ? `, slice context ±${radius} (${inputs.channels} channels)` : ''}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${radius > 0 ? `, slice context ±${radius} (${inputs.channels} channels)` : ''}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${pseudo ? `, + ${pseudo.count} test slices with pseudo-labels from ${resolve(options.pseudoLabels!)}` : ''}${warmStart ? `, starting from ${modelDir}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -298,9 +316,20 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   let result: TrainResult;
   try {
     result = await trainUNet({
-      images: { data: inputs.data, width, height, count: images.count },
+      images: {
+        data: pseudo ? appendSlices(inputs.data, pseudo.images) : inputs.data,
+        width,
+        height,
+        count: images.count + (pseudo?.count ?? 0),
+      },
       channels: inputs.channels,
-      labels: { data: labels.data, width, height, count: labels.count },
+      labels: {
+        data: pseudo ? appendSlices(labels.data, pseudo.labels) : labels.data,
+        width,
+        height,
+        count: labels.count + (pseudo?.count ?? 0),
+      },
+      ...(initialWeights ? { initialWeights } : {}),
       validation: valIdx,
       epochs,
       batchSize,
@@ -502,6 +531,8 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       testTta,
       labelOffset: { ...offset, interpolation },
       sliceContext: radius,
+      ...(pseudo ? { pseudoLabels: resolve(options.pseudoLabels!) } : {}),
+      ...(warmStart ? { warmStart } : {}),
       full,
       crop,
       boundaryErrors,

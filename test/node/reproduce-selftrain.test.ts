@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DATA, hasData, tiny, tmpDirs } from './reproduceFixtures.js';
+import { writeTiffFile } from '../../src/node/files.js';
+import { shiftStack } from '../../src/data/index.js';
+import { TrainConfigError } from '../../src/train/index.js';
+import { appendSlices, pseudoLabelSlices } from '../../src/node/reproduce/pseudoLabels.js';
+import { parseReproduceArgs, runReproduceIsbi } from '../../src/node/reproduce/index.js';
+
+if (!hasData)
+  console.warn(`reproduce-isbi self-training end-to-end tests skipped: ISBI 2012 data not found in ${DATA}`);
+
+const dirs = tmpDirs('unet-selftrain-');
+const tmp = dirs.make;
+afterAll(dirs.cleanup);
+
+// Two 4×3 test slices and probability maps for them.
+const test = {
+  data: Uint8Array.from({ length: 24 }, (_, i) => (i * 37) % 251),
+  width: 4,
+  height: 3,
+  count: 2,
+};
+const probs = Float32Array.from({ length: 24 }, (_, i) => [0, 0.5, 0.5001, 1, 0.2, 0.8][i % 6]!);
+const writeProbs = async (path: string, data: Float32Array, width = 4, height = 3): Promise<string> => {
+  const n = width * height;
+  const pages = Array.from({ length: data.length / n }, (_, k) => ({
+    width,
+    height,
+    data: data.subarray(k * n, (k + 1) * n),
+  }));
+  await writeTiffFile(path, pages);
+  return path;
+};
+
+describe('pseudoLabelSlices', () => {
+  it('labels p > 0.5 as cell (255) and keeps the test images, resampled at the label offset', async () => {
+    const path = await writeProbs(join(tmp(), 'p.tif'), probs);
+    const r = await pseudoLabelSlices(path, test, { dx: 0, dy: 0 }, 'bilinear');
+    expect(r.count).toBe(2);
+    expect(Array.from(r.labels)).toEqual(Array.from(probs, (p) => (p > 0.5 ? 255 : 0)));
+    expect(Array.from(r.labels.subarray(0, 6))).toEqual([0, 0, 255, 255, 0, 255]);
+    expect(Array.from(r.images)).toEqual(Array.from(test.data));
+    const moved = await pseudoLabelSlices(path, test, { dx: 0.25, dy: -0.5 }, 'cubic');
+    expect(Array.from(moved.images)).toEqual(
+      Array.from(shiftStack(test, 0.25, -0.5, { interpolation: 'cubic' }).data),
+    );
+    expect(moved.labels).toEqual(r.labels);
+  });
+
+  it('rejects maps of another shape or values outside [0, 1]', async () => {
+    const d = tmp();
+    const other = await writeProbs(join(d, 'small.tif'), probs.subarray(0, 12));
+    await expect(pseudoLabelSlices(other, test, { dx: 0, dy: 0 }, 'bilinear')).rejects.toThrow(
+      /1 slices of 4x3; the test volume is 2 of 4x3/,
+    );
+    const wide = await writeProbs(join(d, 'wide.tif'), new Float32Array(2 * 6 * 2), 6, 2);
+    await expect(pseudoLabelSlices(wide, test, { dx: 0, dy: 0 }, 'bilinear')).rejects.toThrow(
+      TrainConfigError,
+    );
+    for (const bad of [1.5, -0.1, NaN]) {
+      const p = Float32Array.from(probs);
+      p[7] = bad;
+      const f = await writeProbs(join(d, `bad.tif`), p);
+      await expect(pseudoLabelSlices(f, test, { dx: 0, dy: 0 }, 'bilinear')).rejects.toThrow(
+        /must be probabilities in \[0, 1\]/,
+      );
+    }
+    await expect(
+      pseudoLabelSlices(join(d, 'missing.tif'), test, { dx: 0, dy: 0 }, 'bilinear'),
+    ).rejects.toThrow(/not found/);
+  });
+
+  it('appendSlices concatenates as float32', () => {
+    expect(Array.from(appendSlices(Uint8Array.of(1, 255), Float32Array.of(0.5)))).toEqual([1, 255, 0.5]);
+  });
+});
+
+describe('parseReproduceArgs: self-training flags', () => {
+  it('resolves --pseudo-labels to an absolute path; --warm-start is a switch', () => {
+    const o = parseReproduceArgs(['--pseudo-labels', 'runs/a/test-probabilities.tif', '--warm-start']);
+    expect(o.pseudoLabels).toBe(join(process.cwd(), 'runs/a/test-probabilities.tif'));
+    expect(o.warmStart).toBe(true);
+    expect(() => parseReproduceArgs(['--pseudo-labels'])).toThrow(/--pseudo-labels needs a value/);
+  });
+});
+
+describe.skipIf(!hasData)('reproduce-isbi self-training (tiny, real ISBI data)', () => {
+  it("a second run starts from the first one's model and trains on the test slices with its maps", async () => {
+    const out = tmp();
+    const first = await runReproduceIsbi(tiny(out));
+    let log = '';
+    const second = await runReproduceIsbi(
+      tiny(out, {
+        warmStart: true,
+        pseudoLabels: first.files.testProbabilities!,
+        epochs: 1,
+        stdout: { write: (s: string) => (log += s), isTTY: false },
+      }),
+    );
+    // 1 training + 1 validation + 2 test slices reach the trainer; only slice 29 is validation.
+    expect(second.config.count).toBe(4);
+    expect(second.config.split.validation).toEqual([1]);
+    expect(second.config.split.train).toEqual([0, 2, 3]);
+    expect(second.pseudoLabels).toBe(first.files.testProbabilities);
+    expect(second.warmStart).toBe(true);
+    expect(log).toMatch(
+      /\+ 2 test slices with pseudo-labels from .*test-probabilities\.tif, starting from .*model/,
+    );
+    expect(first.pseudoLabels).toBeUndefined();
+    expect(first.warmStart).toBeUndefined();
+  });
+
+  it('refuses a warm start without a saved model, and pseudo-labels without the test volume', async () => {
+    await expect(runReproduceIsbi(tiny(tmp(), { warmStart: true }))).rejects.toThrow(
+      /no saved model in .*model/,
+    );
+    await expect(
+      runReproduceIsbi(tiny(tmp(), { testSlices: [], pseudoLabels: join(tmp(), 'p.tif') })),
+    ).rejects.toThrow(/needs the test volume/);
+    await expect(
+      runReproduceIsbi(tiny(tmp(), { sliceContext: 1, pseudoLabels: join(tmp(), 'p.tif') })),
+    ).rejects.toThrow(/does not combine with sliceContext/);
+  });
+});
