@@ -1,11 +1,20 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA, hasData, tiny, tmpDirs } from './reproduceFixtures.js';
-import { writeTiffFile } from '../../src/node/files.js';
+import { DATA, hasData, sink, tiffMaxAbsDiff, tiny, tmpDirs } from './reproduceFixtures.js';
+import { readTiffFile, writeTiffFile } from '../../src/node/files.js';
 import { shiftStack } from '../../src/data/index.js';
 import { TrainConfigError } from '../../src/train/index.js';
 import { appendSlices, pseudoLabelSlices } from '../../src/node/reproduce/pseudoLabels.js';
-import { parseReproduceArgs, runReproduceIsbi } from '../../src/node/reproduce/index.js';
+import {
+  parseReproduceArgs,
+  PSEUDO_LABEL_FILE,
+  reproduceIsbiCommand,
+  ROUND1_SUMMARY_FILE,
+  runReproduceIsbi,
+  runSelfTraining,
+} from '../../src/node/reproduce/index.js';
+import type { ReproduceIsbiOptions, ReproduceIsbiResult } from '../../src/node/reproduce/index.js';
 
 if (!hasData)
   console.warn(`reproduce-isbi self-training end-to-end tests skipped: ISBI 2012 data not found in ${DATA}`);
@@ -121,5 +130,101 @@ describe.skipIf(!hasData)('reproduce-isbi self-training (tiny, real ISBI data)',
     await expect(
       runReproduceIsbi(tiny(tmp(), { sliceContext: 1, pseudoLabels: join(tmp(), 'p.tif') })),
     ).rejects.toThrow(/does not combine with sliceContext/);
+  });
+});
+
+describe('runSelfTraining', () => {
+  /** A stand-in for a run: records its options and writes the two files the rounds pass on. */
+  const fakeRun =
+    (calls: ReproduceIsbiOptions[]) =>
+    async (o: ReproduceIsbiOptions): Promise<number> => {
+      calls.push(o);
+      await writeProbs(
+        join(o.out!, 'test-probabilities.tif'),
+        probs.map((p) => p * (calls.length === 1 ? 1 : 0.5)),
+      );
+      writeFileSync(join(o.out!, 'summary.json'), JSON.stringify({ round: calls.length }));
+      return calls.length;
+    };
+
+  it('gives round 1 its share without TTA, then starts round 2 from it with its maps as labels', async () => {
+    const out = tmp();
+    const calls: ReproduceIsbiOptions[] = [];
+    const r = await runSelfTraining(
+      { out, minutes: 10, selfTrain: 0.4, tta: true, seed: 7, stdout: sink },
+      fakeRun(calls),
+    );
+    expect(r).toBe(2);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({ out, minutes: 4, tta: false, testTta: false, seed: 7 });
+    expect(calls[0]!.warmStart).toBeUndefined();
+    expect(calls[0]!.pseudoLabels).toBeUndefined();
+    const pseudo = join(out, PSEUDO_LABEL_FILE);
+    expect(calls[1]).toMatchObject({ out, tta: true, seed: 7, warmStart: true, pseudoLabels: pseudo });
+    expect(calls[1]!.testTta).toBeUndefined();
+    // Round 2 gets what is left of the 10 minutes: all of it here, as this round 1 took milliseconds.
+    expect(calls[1]!.minutes).toBeGreaterThan(9.9);
+    expect(calls[1]!.minutes).toBeLessThanOrEqual(10);
+    // Round 1's maps survive round 2's rewrite of test-probabilities.tif, and so does its summary.
+    expect(Array.from((await readTiffFile(pseudo))[0]!.data)).toEqual(Array.from(probs.subarray(0, 12)));
+    expect(JSON.parse(readFileSync(join(out, ROUND1_SUMMARY_FILE), 'utf8'))).toEqual({ round: 1 });
+  });
+
+  it('rejects a bad share and options it sets itself, before any run', async () => {
+    const calls: ReproduceIsbiOptions[] = [];
+    const run = fakeRun(calls);
+    for (const selfTrain of [0, 1, -0.5, NaN])
+      await expect(runSelfTraining({ out: tmp(), selfTrain }, run)).rejects.toThrow(
+        /selfTrain must be in \(0, 1\)/,
+      );
+    await expect(runSelfTraining({ out: tmp(), selfTrain: 0.5, warmStart: true }, run)).rejects.toThrow(
+      /give neither/,
+    );
+    await expect(runSelfTraining({ out: tmp(), selfTrain: 0.5, pseudoLabels: 'p.tif' }, run)).rejects.toThrow(
+      /give neither/,
+    );
+    await expect(runSelfTraining({ out: tmp(), selfTrain: 0.5, testSlices: [] }, run)).rejects.toThrow(
+      /needs the test volume/,
+    );
+    await expect(runSelfTraining({ out: tmp(), selfTrain: 0.5, resume: true }, run)).rejects.toThrow(
+      /does not resume/,
+    );
+    expect(calls).toHaveLength(0);
+  });
+
+  it('parses --self-train', () => {
+    expect(parseReproduceArgs(['--self-train', '0.45']).selfTrain).toBe(0.45);
+    for (const bad of ['1', '-0.1', 'x'])
+      expect(() => parseReproduceArgs(['--self-train', bad])).toThrow(
+        /--self-train needs a number in \[0, 1\)/,
+      );
+  });
+});
+
+describe.skipIf(!hasData)('reproduce-isbi --self-train (tiny, real ISBI data)', () => {
+  it("runs both rounds from the command line; round 2 trains on the test slices from round 1's model", async () => {
+    const out = tmp();
+    const { stdout: _s, ...opts } = tiny(out, { minutes: 4 });
+    const file = join(out, 'options.json');
+    writeFileSync(file, JSON.stringify(opts));
+    let log = '';
+    const code = await reproduceIsbiCommand(['--options', file, '--members', '1', '--self-train', '0.5'], {
+      stdout: { write: (s: string) => (log += s), isTTY: false },
+    });
+    expect(code).toBe(0);
+    expect(log).toMatch(/self-training round 1 of 2: 2\.0 of 4 min/);
+    // Round 1 (one epoch) ended long before its 2 minutes: round 2 gets the rest of the 4.
+    expect(log).toMatch(/self-training round 2 of 2: (3\.[5-9]|4\.0) min left/);
+    const round1 = JSON.parse(readFileSync(join(out, ROUND1_SUMMARY_FILE), 'utf8')) as ReproduceIsbiResult;
+    const round2 = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as ReproduceIsbiResult;
+    expect(round1.config.count).toBe(2);
+    expect(round1.warmStart).toBeUndefined();
+    expect(round2.config.count).toBe(4);
+    expect(round2.warmStart).toBe(true);
+    expect(round2.pseudoLabels).toBe(join(out, PSEUDO_LABEL_FILE));
+    // The pseudo-labels are round 1's maps; round 2 rewrote test-probabilities.tif with its own.
+    expect(
+      await tiffMaxAbsDiff(join(out, PSEUDO_LABEL_FILE), round2.files.testProbabilities!),
+    ).toBeGreaterThan(0);
   });
 });

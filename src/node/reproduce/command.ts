@@ -8,6 +8,7 @@ import { AUGMENT_PRESETS, LOSS_PRESETS, REPRODUCE_DEFAULTS } from './options.js'
 import type { ReproduceIsbiOptions } from './options.js';
 import { runReproduceIsbi } from './reproduceIsbi.js';
 import { MAX_MEMBERS, runReproduceEnsemble } from './ensemble.js';
+import { runSelfTraining } from './selfTrain.js';
 
 export const REPRODUCE_HELP = `Usage: unet-wasm reproduce-isbi [options]   (npm run reproduce:isbi -- [options])
 
@@ -52,6 +53,9 @@ V_info), writes probability maps (TIFF) of those slices and of test-volume.tif, 
                     each from <out>/member-<k>/checkpoints/last (give the same --seed)
   --pseudo-labels FILE  self-training: also train on the test volume, labelled by the cell
                     probabilities in FILE (p > 0.5 = cell; e.g. an earlier run's test-probabilities.tif)
+  --self-train F    self-training in two rounds: round 1 trains for a share F of the budget and
+                    predicts the test volume (no TTA); round 2 starts from its model(s) and trains on the
+                    training slices plus the test slices with those labels (default 0 = off)
   --warm-start      start from <out>/model (an earlier run's evaluated model; with members, each
                     from <out>/member-<k>/model) instead of fresh weights
   --quiet           no per-step progress line
@@ -134,6 +138,7 @@ const FILE_KEYS = [
   'warmStart',
   'quiet',
   'members',
+  'selfTrain',
 ] as const satisfies readonly (keyof ReproduceCommandOptions)[];
 
 /** Reads an `--options` file: a JSON object with keys of `FILE_KEYS` (values are checked by the run). */
@@ -152,7 +157,7 @@ function optionsFile(path: string): ReproduceCommandOptions {
 }
 
 /** The command's options: a single run's, plus the number of members (2+: an ensemble). */
-export type ReproduceCommandOptions = ReproduceIsbiOptions & { members?: number };
+export type ReproduceCommandOptions = ReproduceIsbiOptions & { members?: number; selfTrain?: number };
 
 /**
  * Parses `reproduce-isbi` arguments into options (throws `CliUsageError`). `--options FILE`
@@ -276,6 +281,9 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceCommandOpt
       case '--warm-start':
         o.warmStart = true;
         break;
+      case '--self-train':
+        o.selfTrain = numberArg(flag, value(), (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+        break;
       case '--quiet':
         o.quiet = true;
         break;
@@ -306,9 +314,11 @@ export async function reproduceIsbiCommand(
     io.stdout.write(REPRODUCE_HELP);
     return 0;
   }
-  const { members = REPRODUCE_DEFAULTS.members, ...opts } = parseReproduceArgs(argv);
+  const { members = REPRODUCE_DEFAULTS.members, selfTrain = 0, ...opts } = parseReproduceArgs(argv);
   const run = { ...opts, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) };
-  if (members > 1) await runReproduceEnsemble({ ...run, members });
-  else await runReproduceIsbi(run);
+  const once = (o: ReproduceIsbiOptions): Promise<unknown> =>
+    members > 1 ? runReproduceEnsemble({ ...o, members }) : runReproduceIsbi(o);
+  if (selfTrain > 0) await runSelfTraining({ ...run, selfTrain }, once);
+  else await once(run);
   return 0;
 }

@@ -219,7 +219,8 @@ export async function runReproduceEnsemble(
   const memberOut = seeds.map((_, i) => join(out, `member-${i + 1}`));
   stdout.write(
     `reproduce-isbi ensemble: ${k} members (seeds ${seeds.join(', ')}), ${threads} thread${threads > 1 ? 's' : ''} each, ` +
-      `budget ${minutes} min (members ${memberMinutes} min)${base.resume ? ', resuming each member' : ''}, ` +
+      `budget ${minutes} min (members ${memberMinutes} min)${base.resume ? ', resuming each member' : ''}` +
+      `${base.warmStart ? ', each member starting from its own model' : ''}${base.pseudoLabels ? `, pseudo-labels ${base.pseudoLabels}` : ''}, ` +
       `out ${out}, load average ${load0.toFixed(1)}\n`,
   );
   const files = seeds.map((s, i) => {

@@ -8,3 +8,5 @@ export type { AugmentPreset, LossPreset, ReproduceIsbiOptions } from './options.
 export { runReproduceEnsemble, ReproduceMemberError, MAX_MEMBERS } from './ensemble.js';
 export type { ReproduceEnsembleOptions, ReproduceEnsembleResult, MemberSummary } from './ensemble.js';
 export type { ReproduceCommandOptions } from './command.js';
+export { runSelfTraining, PSEUDO_LABEL_FILE, ROUND1_SUMMARY_FILE } from './selfTrain.js';
+export type { SelfTrainOptions } from './selfTrain.js';
