@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA, hasData, sink, tiffMaxAbsDiff, tiny, tmpDirs } from './reproduceFixtures.js';
@@ -124,6 +124,13 @@ describe.skipIf(!hasData)('reproduce-isbi self-training (tiny, real ISBI data)',
     await expect(runReproduceIsbi(tiny(tmp(), { warmStart: true }))).rejects.toThrow(
       /no saved model in .*model/,
     );
+    // A damaged model is reported as such, not as a missing one.
+    const broken = tmp();
+    mkdirSync(join(broken, 'model'));
+    writeFileSync(join(broken, 'model', 'model.json'), '{ not json');
+    await expect(runReproduceIsbi(tiny(broken, { warmStart: true }))).rejects.toThrow(
+      /model\.json is not valid JSON/,
+    );
     await expect(
       runReproduceIsbi(tiny(tmp(), { testSlices: [], pseudoLabels: join(tmp(), 'p.tif') })),
     ).rejects.toThrow(/needs the test volume/);
@@ -168,6 +175,24 @@ describe('runSelfTraining', () => {
     // Round 1's maps survive round 2's rewrite of test-probabilities.tif, and so does its summary.
     expect(Array.from((await readTiffFile(pseudo))[0]!.data)).toEqual(Array.from(probs.subarray(0, 12)));
     expect(JSON.parse(readFileSync(join(out, ROUND1_SUMMARY_FILE), 'utf8'))).toEqual({ round: 1 });
+  });
+
+  it('stops after round 1 when the signal aborted during it', async () => {
+    const out = tmp();
+    const calls: ReproduceIsbiOptions[] = [];
+    const ctl = new AbortController();
+    const run = fakeRun(calls);
+    let log = '';
+    const r = await runSelfTraining(
+      { out, selfTrain: 0.5, signal: ctl.signal, stdout: { write: (x: string) => (log += x), isTTY: false } },
+      async (o) => {
+        ctl.abort(); // e.g. Ctrl-C while round 1 trains
+        return run(o);
+      },
+    );
+    expect(r).toBe(1);
+    expect(calls).toHaveLength(1);
+    expect(log).toMatch(/stopped after round 1/);
   });
 
   it('rejects a bad share and options it sets itself, before any run', async () => {

@@ -1,7 +1,7 @@
 // `reproduce-isbi`: train on ISBI 2012 slices 0–26 within a wall-time budget, evaluate the best
 // epoch's checkpoint on slices 27–29 (full 512² and the seed's 388² centre crop), write probability
 // maps of the validation slices and of the test volume, and a report with curves and overlays.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -270,11 +270,10 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   }
   const warmStart = options.warmStart ?? false;
   const modelDir = join(out, 'model');
-  const initialWeights = warmStart
-    ? await new FileCheckpointStore(out).load('model').catch(() => null)
-    : undefined;
-  if (initialWeights === null)
+  // A saved model has no state.json (the store's completeness mark): look for its model.json.
+  if (warmStart && !existsSync(join(modelDir, 'model.json')))
     throw new TrainConfigError(`warmStart: no saved model in ${modelDir} (run without it first)`);
+  const initialWeights = warmStart ? await new FileCheckpointStore(out).load('model') : undefined;
 
   const backend = await initNodeBackend(
     'wasm',

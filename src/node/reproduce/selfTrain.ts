@@ -22,7 +22,7 @@ export interface SelfTrainOptions extends ReproduceIsbiOptions {
  * Runs the two rounds with `run` (a single run or an ensemble; each writes `<out>/summary.json`
  * and `<out>/test-probabilities.tif`). Round 1 scores and predicts without TTA, which only costs
  * time there; round 2 gets the rest of the budget and the options as given. Resolves to round 2's
- * result.
+ * result, or round 1's when `signal` aborted during it.
  */
 export async function runSelfTraining<R>(
   options: SelfTrainOptions,
@@ -43,7 +43,12 @@ export async function runSelfTraining<R>(
   const stdout = base.stdout ?? process.stdout;
 
   stdout.write(`self-training round 1 of 2: ${(minutes * share).toFixed(1)} of ${minutes} min\n`);
-  await run({ ...base, out, minutes: minutes * share, tta: false, testTta: false });
+  const first = await run({ ...base, out, minutes: minutes * share, tta: false, testTta: false });
+  if (base.signal?.aborted) {
+    // Stopped by the user: round 1's outputs are the result.
+    stdout.write('self-training stopped after round 1\n');
+    return first;
+  }
   const maps = join(out, 'test-probabilities.tif');
   if (!existsSync(maps)) throw new TrainConfigError(`round 1 wrote no ${maps}`);
   const pseudo = join(out, PSEUDO_LABEL_FILE);
