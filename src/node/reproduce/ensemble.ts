@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareLabels, formatDuration, TrainConfigError } from '../../train/index.js';
 import { readTiffFile } from '../readTiffFile.js';
@@ -13,7 +13,7 @@ import { writeTiffFile } from '../files.js';
 import { writeReport } from '../report.js';
 import { readStack } from '../stacks.js';
 import type { OutStream } from '../progressLine.js';
-import { REPRODUCE_DEFAULTS } from './options.js';
+import { REPRODUCE_DEFAULTS, reproduceOutDir } from './options.js';
 import type { ReproduceIsbiOptions } from './options.js';
 import type { ReproduceFiles, ReproduceIsbiResult } from './reproduceIsbi.js';
 import { boundaryErrorLine, summaryTable, ttaNote } from './reproduceIsbi.js';
@@ -212,7 +212,7 @@ export async function runReproduceEnsemble(
     );
   const memberMinutes = Math.max(minutes - ENSEMBLE_RESERVE_MINUTES, minutes / 2);
   const threads = base.threads ?? Math.max(1, Math.floor(availableParallelism() / k));
-  const out = resolve(base.out ?? join('runs', 'reproduce-isbi', `seed${seed}`));
+  const out = reproduceOutDir({ ...base, seed });
   const cli = memberCli();
   mkdirSync(out, { recursive: true });
   const seeds = Array.from({ length: k }, (_, i) => seed + i);

@@ -1,4 +1,5 @@
 // Options and defaults of `reproduce-isbi`: the library's recipe for ISBI 2012 on a 2-core CPU.
+import { join, resolve } from 'node:path';
 import { defaultAugmentConfig, noAugmentConfig } from '../../augment/index.js';
 import type { AugmentConfig } from '../../augment/index.js';
 import type { ShiftInterpolation } from '../../data/index.js';
@@ -116,6 +117,11 @@ export const REPRODUCE_DEFAULTS = {
   validationSlices: [27, 28, 29],
   evalCrop: 388,
 } as const;
+
+/** The output folder: `out`, or `runs/reproduce-isbi/seed<seed>` by default, made absolute. */
+export function reproduceOutDir(o: Pick<ReproduceIsbiOptions, 'out' | 'seed'>): string {
+  return resolve(o.out ?? join('runs', 'reproduce-isbi', `seed${o.seed ?? REPRODUCE_DEFAULTS.seed}`));
+}
 
 /** 'auto' (estimate on the training slices), 'none', or a fixed [dx, dy] in pixels. */
 export type LabelOffsetOption = 'auto' | 'none' | readonly [number, number];

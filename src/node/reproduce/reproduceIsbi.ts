@@ -36,7 +36,13 @@ import { cropStack, modelInputs, pickSlices } from './volume.js';
 import { appendSlices, pseudoLabelSlices } from './pseudoLabels.js';
 import type { Volume } from './volume.js';
 import { trainUNet } from '../trainUNet.js';
-import { AUGMENT_PRESETS, augmentPreset, lossWeights, REPRODUCE_DEFAULTS } from './options.js';
+import {
+  AUGMENT_PRESETS,
+  augmentPreset,
+  lossWeights,
+  REPRODUCE_DEFAULTS,
+  reproduceOutDir,
+} from './options.js';
 import type { LabelOffsetOption, ReproduceIsbiOptions } from './options.js';
 import { channelSlice, estimateLabelOffset, shiftStack } from '../../data/index.js';
 import type { ShiftInterpolation } from '../../data/index.js';
@@ -203,7 +209,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
   const tta = options.tta ?? false;
   const testTta = options.testTta ?? tta;
   const dataDir = options.data ?? d.data;
-  const out = resolve(options.out ?? join('runs', 'reproduce-isbi', `seed${seed}`));
+  const out = reproduceOutDir({ ...options, seed });
   const trainSlices = options.trainSlices ?? [...d.trainSlices];
   const valSlices = options.validationSlices ?? [...d.validationSlices];
   checkSliceSets(trainSlices, valSlices);
@@ -262,11 +268,12 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     const t = cropStack(await readStack(join(dataDir, 'test-volume.tif'), 'test image'), options.crop);
     test = testSlicesOpt ? pickSlices(t, testSlicesOpt, 'test') : t;
   }
+  const pseudoPath = options.pseudoLabels === undefined ? undefined : resolve(options.pseudoLabels);
   let pseudo = null;
-  if (options.pseudoLabels !== undefined) {
+  if (pseudoPath !== undefined) {
     if (!test) throw new TrainConfigError('pseudoLabels needs the test volume (testSlices is empty)');
     if (radius > 0) throw new TrainConfigError('pseudoLabels does not combine with sliceContext');
-    pseudo = await pseudoLabelSlices(resolve(options.pseudoLabels), test, offset, interpolation);
+    pseudo = await pseudoLabelSlices(pseudoPath, test, offset, interpolation);
   }
   const warmStart = options.warmStart ?? false;
   const modelDir = join(out, 'model');
@@ -284,7 +291,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
     `reproduce-isbi: seed ${seed}, budget ${minutes} min, data ${resolve(dataDir)}, out ${out}\n` +
       `  train slices ${trainSlices[0]}–${trainSlices.at(-1)} (${trainSlices.length}), validation [${valSlices.join(', ')}], ` +
       `${width}x${height}; model depth ${model.depth} base ${model.baseFilters}${model.batchNorm ? ' BN' : ''}${model.dropout ? ` dropout ${model.dropout}` : ''}, ` +
-      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${radius > 0 ? `, slice context ±${radius} (${inputs.channels} channels)` : ''}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${pseudo ? `, + ${pseudo.count} test slices with pseudo-labels from ${resolve(options.pseudoLabels!)}` : ''}${warmStart ? `, starting from ${modelDir}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
+      `tile ${tileSize}, batch ${batchSize}, loss ${loss}${dice > 0 ? ` + ${dice}·Dice` : ''}, augmentation ${augmentName}${radius > 0 ? `, slice context ±${radius} (${inputs.channels} channels)` : ''}${weightAverage > 0 ? `, weight EMA ${weightAverage}` : ''}${pseudo ? `, + ${pseudo.count} test slices with pseudo-labels from ${pseudoPath}` : ''}${warmStart ? `, starting from ${modelDir}` : ''}${offsetNote(offset, moved, interpolation)}, backend ${backend}, load average ${load0.toFixed(1)}\n`,
   );
 
   // ---- training under the budget ----
@@ -530,7 +537,7 @@ export async function runReproduceIsbi(options: ReproduceIsbiOptions = {}): Prom
       testTta,
       labelOffset: { ...offset, interpolation },
       sliceContext: radius,
-      ...(pseudo ? { pseudoLabels: resolve(options.pseudoLabels!) } : {}),
+      ...(pseudoPath !== undefined ? { pseudoLabels: pseudoPath } : {}),
       ...(warmStart ? { warmStart } : {}),
       full,
       crop,

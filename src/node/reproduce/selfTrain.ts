@@ -2,9 +2,9 @@
 // slices for a share F of it and predicts the unlabeled test volume; round 2 starts from round 1's
 // model(s) and trains on the labelled slices plus the test slices, labelled by round 1's maps.
 import { copyFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { TrainConfigError } from '../../train/index.js';
-import { REPRODUCE_DEFAULTS } from './options.js';
+import { REPRODUCE_DEFAULTS, reproduceOutDir } from './options.js';
 import type { ReproduceIsbiOptions } from './options.js';
 
 /** The file round 2 trains on: a copy of round 1's test-probabilities.tif (round 2 rewrites that). */
@@ -38,8 +38,7 @@ export async function runSelfTraining<R>(
   if (base.resume) throw new TrainConfigError('selfTrain does not resume');
   const minutes = base.minutes ?? REPRODUCE_DEFAULTS.minutes;
   if (!(minutes > 0)) throw new TrainConfigError(`minutes must be > 0, got ${minutes}`);
-  const seed = base.seed ?? REPRODUCE_DEFAULTS.seed;
-  const out = resolve(base.out ?? join('runs', 'reproduce-isbi', `seed${seed}`));
+  const out = reproduceOutDir(base);
   const stdout = base.stdout ?? process.stdout;
 
   stdout.write(`self-training round 1 of 2: ${(minutes * share).toFixed(1)} of ${minutes} min\n`);
